@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine, and nothing when it is there.
+# The real libolm (libolm3, libolm-dev, python3-olm) is the reference the tests compare against.
+set -euo pipefail
+
+packages=(libolm3 libolm-dev python3-olm pkg-config cmake valgrind gcc g++ make)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+python3 -c 'import cffi, pytest' 2>/dev/null || python3 -m pip install -q cffi pytest

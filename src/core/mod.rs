@@ -1,0 +1,10 @@
+//! The safe core: everything libolm does, with no raw pointers and no C types.
+#![forbid(unsafe_code)]
+
+pub mod base64;
+pub mod crypto;
+pub mod error;
+pub mod pickle;
+pub mod utility;
+
+pub use error::OlmError;
