@@ -1,13 +1,13 @@
 //! The scenarios, one module per family. Each runs only when both libraries export the whole
 //! family (and the families it builds on); otherwise it is reported as skipped.
 
-mod account;
-mod base64;
-mod megolm;
-mod pk;
-mod sas;
-mod session;
-mod utility;
+pub mod account;
+pub mod base64;
+pub mod megolm;
+pub mod pk;
+pub mod sas;
+pub mod session;
+pub mod utility;
 
 use crate::api::{Lib, Loaded};
 use crate::harness::Report;
