@@ -1,0 +1,17 @@
+# The differential harness (issue 3): Debian's libolm and ours in lockstep.
+#   make test-diff                         the bounded run CI makes, and the harness's own tests
+#   make difftest-long SEED=7 ROUNDS=500   a long run
+.PHONY: test-diff difftest-long
+test: test-diff
+
+SEED ?= 1
+ROUNDS ?= 200
+
+test-diff: release test-deps
+	$(CARGO) build --release -p difftest
+	./target/release/difftest
+	$(CARGO) test --release -p difftest
+
+difftest-long: release
+	$(CARGO) build --release -p difftest
+	./target/release/difftest --seed $(SEED) --rounds $(ROUNDS)
