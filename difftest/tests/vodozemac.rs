@@ -15,8 +15,8 @@ use vodozemac::Curve25519PublicKey;
 
 const ERR: usize = usize::MAX;
 
-/// Memory for one object, kept alive with it.
-struct Mem(Vec<u64>, *mut c_void);
+/// An object's handle (`.1`) and its memory (`.0`), kept alive together.
+struct Mem(#[allow(dead_code)] Vec<u64>, *mut c_void);
 
 fn object(size: usize, init: unsafe extern "C" fn(*mut c_void) -> *mut c_void) -> Mem {
     let mut m = vec![0u64; size.div_ceil(8) + 1];
