@@ -525,4 +525,344 @@ mod tests {
         assert_eq!(pickle(&bob2, b"pickle key"), BOB_PICKLE);
         assert_eq!(decrypt(&mut bob2, MESSAGE_TYPE_MESSAGE, &m3).unwrap(), b"third");
     }
+
+    /// Bob's side after receiving out of order on two chains (libolm 3.2.13, pickle key "").
+    const OUT_OF_ORDER_PICKLE: &str = "YjqodndAidP+RVhgVJAeANW5oUmYu/6tT1w1LA9V4i4GwGzxREAvlTOuuNNtS7ETXoSmxEqHUukxEFwSqliPKN/36GX7q1qFeVsKUSERQeet6nEsL92qL+QBCZvSuS2W5ZCYJnzrqnS69CEI/z53/AuQ0bq0Gydl4PIgR++dYID5z2cHlkU1XIQ3+n9tXQNC2+u2PlzlpPv5S0n0/jSPtosD+u960H3C8NsQcNJcNw5qdxxTnjbqP+dEdh1D0iSP/BC/o/HBW+DVjCCvbz0hlmtNrswHWvNbhIX/A0e5Tvho41zjnxjsDSRIcTWRamzeEd2RpwkE5Qt7PcNKkyMvsgYQPZ5BIS6ugkNbpghDqe7/ibrTS37tUFKj29rhNKoj6Z3qPUFxl7y/w7PN76UxhY+Ma1y+XNni0UAU/yUxYll+1CKQUqPo4HARReYtlW+3Key+o7C0fIIqh3V+J2i8GJMFPHmirKl9qRhlTtV5pAcK5S9fbKcQz4uUQnEdjt72EDflrR4KbysKh686siGnqYIeK+6fzlXeuVMDoSvlzDLF1IWdqc+yuq/CRv8BAYLbDclfK18VltrNTJAcEqICeF36dUdClKaqXNbBQc6T/dSdjWlpYYGKVkIuie1Qbqi3U2DEVm3kPAoeyvg3L1QHscFJ9RQHMkh/82McEAh6L9a4uU+0SbiECyMgmEZgeubNH51BUJZoZyLoB8Io6oFZuDU8ktw/qaWQwApBQDpAkskgKDUgRcgXCfo9x1SCBJCAlQZjZ50f4zdxbP08LjIPaRsNNc7Gx2Pso0tQDUt+qcjgNLVtCdBkpApBZ7r+NoR+9j3HBhrsKy7KT86H+aW1fEfPo2x4LFkOLjOCEb1OGlXNL8iNsWLa7Vd1qIAbt7/q5MZEenp94Wf1gB5fNlQDOYDl5UibYYm33mF/YYLhfGQ+m7PP469yO90FDreWGdvt5G97aylM6+M1mCTFhMjkfFiZ+O3V05LKNAAECUL/wuArP3i2mki0hcFJykPOJaZTtAVvEo6DGsKqiMLx4SrOwc61KlP+X3bTySqFZHTWVCHjfnFu7F79eDXC4IcTpFhvg+VN4yF6ycPvVcimwfF/S0qxLGiXTdr2VaJN/SRFas19WOD7uxE+aqmPBsd0PmF3PhYZgEe0PlSoTB4H5jGxaRtwBaiClsd1+MIFagRUlGkq6Bt2lopMUPQqDDpvheTS2jsT/9zpMbMuW5VPYH3f086l+J61XrPiuKHQWNv8mNVHTO320TUus4VUz+Udy0u+9gyhcg52dxkuvXC6iExRSiFO2HLj9R0wg67aOJjI4CVEw9YAbZXQ5fgc2MVHYlazNm4vJN4tI6qK9dYip8B6VJhYucGn3IN+VLRlpDfnrRz9gUAesZCyOA";
+
+    #[test]
+    fn describe_truncates_like_libolm() {
+        let session: Session = open(b"", OUT_OF_ORDER_PICKLE.as_bytes()).unwrap();
+        assert_eq!(pickle(&session, b""), OUT_OF_ORDER_PICKLE);
+        let full = "sender chain index: 0 receiver chain indices: 2 13 skipped message keys: 0 11 10 9 8 6 5 4 2 1 0";
+        // libolm 3.2.13's output for each buffer size.
+        let cases: &[(usize, &str)] = &[
+            (1, ""),
+            (22, ""),
+            (23, "sender chain index:..."),
+            (24, "sender chain index: ..."),
+            (25, "sender chain index: 0..."),
+            (30, "sender chain index: 0 rece..."),
+            (40, "sender chain index: 0 receiver chain..."),
+            (49, "sender chain index: 0 receiver chain indices:..."),
+            (50, "sender chain index: 0 receiver chain indices: ..."),
+            (93, "sender chain index: 0 receiver chain indices: 2 13 skipped message keys: 0 11 10 9 8 6 5 ..."),
+            (95, "sender chain index: 0 receiver chain indices: 2 13 skipped message keys: 0 11 10 9 8 6 5 4 ..."),
+            // One byte short: snprintf truncates the last piece and nothing marks it.
+            (96, "sender chain index: 0 receiver chain indices: 2 13 skipped message keys: 0 11 10 9 8 6 5 4 2 1 "),
+            (97, full),
+            (300, full),
+        ];
+        for &(size, expected) in cases {
+            assert_eq!(describe(&session, size), expected, "buffer of {size}");
+        }
+        // Nothing is written past the buffer, nor into an empty one.
+        let mut buffer = [0xaau8; 40];
+        session.describe(&mut buffer[..30]);
+        assert_eq!(buffer[29], 0);
+        assert!(buffer[30..].iter().all(|&b| b == 0xaa));
+        session.describe(&mut buffer[..0]);
+        assert_eq!(buffer[0], b's');
+    }
+
+    #[test]
+    fn reads_libolm_pickle_versions() {
+        // libolm's tests/test_session.cpp: the same session as pickle versions 1 and 0x80000001.
+        let v1 = concat!(
+            "wkEpwMgiAqD7B1/Lw2cKYYDcUZVOd9QHes7ZroWxr/Rp/nWEAySgRsIu/a54YhO67rwitr",
+            "Lpos7tFxxK9IZ7pKB1qrR1coVWIt78V9lp9WgmBAvxHBSY+tu1lkL/JjLi963/yFdPancZ",
+            "+WHMVfaKlV3gWGpo7EfNK6qAOxI1Ea/eCsE2sYrsHEDvLLGlKAA9E56rmmoe2w6TKzsQjs",
+            "ZM2/XT2eJ82EgMO9pL02iLElXWmGNv72Ut7DouR0pQIT50HIEEKcFxYcoTb3WCfJD76Coe",
+            "sE4kx+TA6d45Xu1bwQNNkTGF+nCCu/GmKY+sECXbz9U6WhxG0YdF9Z4T8YkWYAgpKNS0FW",
+            "RV"
+        );
+        let v2 = concat!(
+            "m+DS/q34MXpw2xp50ZD0B7val1mlMpQXo0mx+VPje0weFYRRuuZQBdJgcFPEpi2MVSpA4c",
+            "qgqHyj2/bU7/lz+BXkEBrCFVx0BJidxXfOLDW4TNtRhLS1YHJNGP8GvTg1+dCytBTLsCdm",
+            "5f945Eq1U/pY3Cg96YTUufFP6EYrfRoDbAsRHc+h+wKKftQv+W44yUmRhcCemGHtpxk3UQ",
+            "AMCI7EBv9BvveyZMy3p9qZ3xvFK34Hef+R7gjtFycz7Nk/4UF46sT3cTmUlXz9iFW4uz2F",
+            "rTI1Wjym+l0DadsbSpHSUjmp9zt4qRP2UjwfZ5QNLv+cdObIfqFsiThGu/PlKigdF4SLHr",
+            "nG"
+        );
+        let hex = |s: &str| -> [u8; 32] { core::array::from_fn(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()) };
+        let mut written = Vec::new();
+        for pickled in [v1, v2] {
+            let session: Session = open(b"secret_key", pickled.as_bytes()).unwrap();
+            let r = &session.ratchet;
+            assert_eq!(r.root_key, hex("49d640dc96b80176694af69fc4b8ca9fac49aecbd697d01fd8bee1ed2693b6c9"));
+            let sender = r.sender_chain.as_ref().unwrap();
+            assert_eq!(sender.ratchet_key.public_key, hex("f77a03eaa9b301fa7d2a5aa6b50286906de12cc96044f526dbbcb12839ad7003"));
+            assert_eq!(sender.ratchet_key.private_key, hex("d945c6ed4c7c277117adf11fb133a7936d287afe97c0b3ac989644b4490d4f31"));
+            assert_eq!(sender.chain_key.index, 0);
+            assert!(r.receiver_chains.is_empty() && r.skipped_message_keys.is_empty());
+            assert!(!session.received_message);
+            assert_eq!(session.alice_identity_key, hex("7326b58623a3f7bd8da11a1bab51f432c02a7430241b326e9fc8916a21eb257e"));
+            assert_eq!(session.alice_base_key, hex("0ab4b30bde20bd374ceccc72861660f0fd046f7516900796c3e5de41c598316c"));
+            assert_eq!(session.bob_one_time_key, hex("585dba930b10d90d81702c715f4085d07c42b0cd2d676010bb6086c86c4cc618"));
+            written.push(pickle(&session, b"secret_key"));
+        }
+        // Both are written back as version 1.
+        assert_eq!(written[0], v1);
+        assert_eq!(written[1], v1);
+    }
+
+    #[test]
+    fn pickle_errors() {
+        let session: Session = open(b"", OUT_OF_ORDER_PICKLE.as_bytes()).unwrap();
+        let plain_length = session.pickle_len();
+        let seal_plain = |plain: &[u8]| -> Result<Session, UnpickleError> {
+            struct Raw<'a>(&'a [u8]);
+            impl Pickle for Raw<'_> {
+                fn pickle_len(&self) -> usize {
+                    self.0.len()
+                }
+                fn write_pickle(&self, w: &mut Writer<'_>) {
+                    w.bytes(self.0)
+                }
+                fn read_pickle(_: &mut Reader<'_>) -> Result<Self, UnpickleError> {
+                    unreachable!()
+                }
+            }
+            let mut out = vec![0u8; sealed_len(plain.len())];
+            seal(&Raw(plain), b"k", &mut out).unwrap();
+            open(b"k", &out)
+        };
+        let mut plain = vec![0u8; plain_length];
+        session.write_pickle(&mut Writer::new(&mut plain));
+        assert!(seal_plain(&plain).is_ok());
+        let mut wrong_version = plain.clone();
+        wrong_version[3] = 2;
+        assert_eq!(seal_plain(&wrong_version).err(), Some(UnpickleError::Error(OlmError::UnknownPickleVersion)));
+        assert_eq!(seal_plain(&plain[..plain_length - 1]).err(), Some(UnpickleError::Corrupted));
+        let mut extra = plain.clone();
+        extra.push(0);
+        assert_eq!(seal_plain(&extra).err(), Some(UnpickleError::Error(OlmError::PickleExtraData)));
+        // libolm stops reading a list at the end of the data: a pickle cut right after the
+        // skipped-key count loads with no skipped keys.
+        let skipped_keys = session.ratchet.skipped_message_keys.len();
+        let cut = &plain[..plain_length - 68 * skipped_keys];
+        let loaded = seal_plain(cut).unwrap();
+        assert_eq!(loaded.ratchet.skipped_message_keys.len(), 0);
+        // More items than fit: refused rather than overwriting the last, as libolm would.
+        let mut too_many = cut.to_vec();
+        let count_at = too_many.len() - 4;
+        too_many[count_at..].copy_from_slice(&41u32.to_be_bytes());
+        too_many.extend(std::iter::repeat_n(0u8, 68 * 41));
+        assert_eq!(seal_plain(&too_many).err(), Some(UnpickleError::Corrupted));
+    }
+
+    #[test]
+    fn libolm_decrypt_format_vectors() {
+        // libolm's tests/test_olm_decrypt.cpp: a pickled session (key "") and pre-key
+        // messages that must fail with BAD_MESSAGE_FORMAT.
+        let pickled = concat!(
+            "E0p44KO2y2pzp9FIjv0rud2wIvWDi2dx367kP4Fz/9JCMrH+aG369HGymkFtk0+PINTLB9lQRt",
+            "ohea5d7G/UXQx3r5y4IWuyh1xaRnojEZQ9a5HRZSNtvmZ9NY1f1gutYa4UtcZcbvczN8b/5Bqg",
+            "e16cPUH1v62JKLlhoAJwRkH1wU6fbyOudERg5gdXA971btR+Q2V8GKbVbO5fGKL5phmEPVXyMs",
+            "rfjLdzQrgjOTxN8Pf6iuP+WFPvfnR9lDmNCFxJUVAdLIMnLuAdxf1TGcS+zzCzEE8btIZ99mHF",
+            "dGvPXeH8qLeNZA"
+        );
+        let mut session: Session = open(b"", pickled.as_bytes()).unwrap();
+        for hex in [
+            "41776f",
+            "7fff6f0101346d671201",
+            "ee776f41496f674177804177778041776f6716670a677d6f670a67c2677d",
+            "e9e9c9c1e9e9c9e9c9c1e9e9c9c1",
+        ] {
+            let message: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+            assert_eq!(session.decrypt_max_plaintext_length(MESSAGE_TYPE_PRE_KEY, &message), Err(OlmError::BadMessageFormat));
+            assert_eq!(session.decrypt(MESSAGE_TYPE_PRE_KEY, &message, &mut [0u8; 64]), Err(OlmError::BadMessageFormat));
+        }
+    }
+
+    /// Alice and Bob after Alice's first message has set up Bob's side.
+    fn pair() -> (Session, Session, Vec<u8>) {
+        let alice_identity = key_pair(0x30);
+        let bob_identity = key_pair(0x70);
+        let bob_one_time = key_pair(0x90);
+        let mut alice =
+            Session::new_outbound(&alice_identity, &bob_identity.public_key, &bob_one_time.public_key, &counting(0xa0, 64))
+                .unwrap();
+        let (_, first) = encrypt(&mut alice, b"first", &[]);
+        let mut raw = first.clone();
+        let raw = decode_base64_in_place(&mut raw).unwrap();
+        let bob = Session::new_inbound(&bob_identity, |_| Some(&bob_one_time), None, raw).unwrap();
+        (alice, bob, first)
+    }
+
+    fn snapshot(session: &Session) -> String {
+        pickle(session, b"")
+    }
+
+    #[test]
+    fn out_of_order_replay_and_limits() {
+        let (mut alice, mut bob, first) = pair();
+        let messages: Vec<Vec<u8>> = (1..=2001).map(|i| encrypt(&mut alice, format!("m{i}").as_bytes(), &[]).1).collect();
+        let message = |i: usize| &messages[i - 1];
+
+        // A gap of 2001 is refused, and the failure changes nothing.
+        let before = snapshot(&bob);
+        assert_eq!(decrypt(&mut bob, 0, message(2001)), Err(OlmError::BadMessageMac));
+        assert_eq!(snapshot(&bob), before);
+        // A gap of exactly 2000 is accepted; only the 40 newest skipped keys are kept.
+        assert_eq!(decrypt(&mut bob, 0, message(2000)).unwrap(), b"m2000");
+        assert_eq!(bob.ratchet.skipped_message_keys.len(), 40);
+        assert_eq!(bob.ratchet.skipped_message_keys.get(0).unwrap().message_key.index, 1999);
+        assert_eq!(bob.ratchet.skipped_message_keys.get(39).unwrap().message_key.index, 1960);
+        // Out of order within the kept keys, once each.
+        assert_eq!(decrypt(&mut bob, 0, message(1960)).unwrap(), b"m1960");
+        assert_eq!(decrypt(&mut bob, 0, message(1999)).unwrap(), b"m1999");
+        let before = snapshot(&bob);
+        for old in [message(1960), message(1999), message(1959), message(2000), &first] {
+            assert_eq!(decrypt(&mut bob, 0, old), Err(OlmError::BadMessageMac));
+            assert_eq!(snapshot(&bob), before);
+        }
+        assert_eq!(decrypt(&mut bob, 0, message(2001)).unwrap(), b"m2001");
+
+        // A tampered message fails and changes nothing.
+        let (_, mut next) = encrypt(&mut alice, b"next", &[]);
+        let last = next.len() - 2;
+        next[last] = if next[last] == b'A' { b'B' } else { b'A' };
+        let before = snapshot(&bob);
+        assert_eq!(decrypt(&mut bob, 0, &next), Err(OlmError::BadMessageMac));
+        assert_eq!(snapshot(&bob), before);
+    }
+
+    #[test]
+    fn receiver_chains_are_capped() {
+        let (mut alice, mut bob, first) = pair();
+        assert!(decrypt(&mut bob, 0, &first).is_ok());
+        for round in 0..7u8 {
+            let (_, reply) = encrypt(&mut bob, b"ping", &counting(round, 32));
+            assert!(decrypt(&mut alice, 1, &reply).is_ok());
+            let (_, answer) = encrypt(&mut alice, b"pong", &counting(round.wrapping_add(100), 32));
+            assert!(decrypt(&mut bob, 1, &answer).is_ok());
+        }
+        assert_eq!(bob.ratchet.receiver_chains.len(), 5);
+        assert_eq!(alice.ratchet.receiver_chains.len(), 5);
+    }
+
+    #[test]
+    fn decrypt_errors() {
+        let (_, mut bob, first) = pair();
+        let mut raw = first.clone();
+        let raw = decode_base64_in_place(&mut raw).unwrap().to_vec();
+        let inner = PreKeyMessage::decode(&raw).message.unwrap().to_vec();
+        let mut small = [0u8; 4];
+        assert_eq!(bob.decrypt(MESSAGE_TYPE_PRE_KEY, &raw, &mut small), Err(OlmError::OutputBufferTooSmall));
+        let mut wrong_version = inner.clone();
+        wrong_version[0] = 2;
+        assert_eq!(bob.decrypt(MESSAGE_TYPE_MESSAGE, &wrong_version, &mut [0u8; 64]), Err(OlmError::BadMessageVersion));
+        assert_eq!(bob.decrypt(MESSAGE_TYPE_MESSAGE, &inner[..7], &mut [0u8; 64]), Err(OlmError::BadMessageVersion));
+        assert_eq!(bob.decrypt(MESSAGE_TYPE_MESSAGE, &inner[..20], &mut [0u8; 64]), Err(OlmError::BadMessageFormat));
+        // Any type other than 1 is a pre-key message.
+        let mut plaintext = [0u8; 64];
+        assert_eq!(bob.decrypt(7, &raw, &mut plaintext), Ok(5));
+        assert_eq!(&plaintext[..5], b"first");
+        let mut buffer = *b"abcde";
+        assert_eq!(decode_base64_in_place(&mut buffer), Err(OlmError::InvalidBase64));
+    }
+
+    #[test]
+    fn encrypt_errors_leave_the_session_unchanged() {
+        let (_, mut bob, first) = pair();
+        assert!(decrypt(&mut bob, 0, &first).is_ok());
+        let before = snapshot(&bob);
+        let length = bob.encrypt_message_length_base64(3);
+        let mut out = vec![0u8; length];
+        assert_eq!(bob.encrypt_base64(b"abc", &[0u8; 31], &mut out), Err(OlmError::NotEnoughRandom));
+        assert_eq!(bob.encrypt_base64(b"abc", &[0u8; 32], &mut out[..length - 1]), Err(OlmError::OutputBufferTooSmall));
+        assert_eq!(snapshot(&bob), before);
+        let mut id = [0u8; 42];
+        assert_eq!(bob.id_base64(&mut id), Err(OlmError::OutputBufferTooSmall));
+    }
+
+    #[test]
+    fn refuses_small_order_keys() {
+        // The identity, the point of order 2 (0 is the identity encoded as x = 0 on the
+        // Montgomery curve), and one of order 8.
+        let small_order: [[u8; 32]; 3] = [
+            [0; 32],
+            {
+                let mut k = [0u8; 32];
+                k[0] = 1;
+                k
+            },
+            hex32("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
+        ];
+        let alice_identity = key_pair(0x30);
+        let bob_identity = key_pair(0x70);
+        let bob_one_time = key_pair(0x90);
+        for bad in small_order {
+            let random = counting(0xa0, 64);
+            assert_eq!(
+                Session::new_outbound(&alice_identity, &bad, &bob_one_time.public_key, &random).err(),
+                Some(OlmError::BadMessageKeyId)
+            );
+            assert_eq!(
+                Session::new_outbound(&alice_identity, &bob_identity.public_key, &bad, &random).err(),
+                Some(OlmError::BadMessageKeyId)
+            );
+        }
+        // Inbound: a pre-key message with a small-order identity, base or ratchet key.
+        let (_, _, first) = pair();
+        let mut raw = first.clone();
+        let raw = decode_base64_in_place(&mut raw).unwrap().to_vec();
+        let m = PreKeyMessage::decode(&raw);
+        let inner = Message::decode(m.message.unwrap(), 8);
+        for field in 0..3 {
+            let mut keys = [m.identity_key.unwrap(), m.base_key.unwrap(), inner.ratchet_key.unwrap()];
+            keys[field] = &small_order[2];
+            let mut body = vec![0u8; inner.authenticated.len() + 8];
+            let at = Message::encode_header(&mut body, keys[2], inner.counter.unwrap(), inner.ciphertext.unwrap().len());
+            body[at..at + inner.ciphertext.unwrap().len()].copy_from_slice(inner.ciphertext.unwrap());
+            let mut message = vec![0u8; PreKeyMessage::encoded_len(body.len())];
+            let at = PreKeyMessage::encode_header(
+                &mut message,
+                &bob_one_time.public_key,
+                keys[1].try_into().unwrap(),
+                keys[0].try_into().unwrap(),
+                body.len(),
+            );
+            message[at..].copy_from_slice(&body);
+            assert_eq!(
+                Session::new_inbound(&bob_identity, |_| Some(&bob_one_time), None, &message).err(),
+                Some(OlmError::BadMessageKeyId),
+                "field {field}"
+            );
+        }
+        // A session never set up has no chain to send on.
+        let mut empty = Session::default();
+        assert_eq!(empty.encrypt(b"x", &[1u8; 32], &mut [0u8; 256]), Err(OlmError::BadMessageKeyId));
+    }
+
+    fn hex32(s: &str) -> [u8; 32] {
+        core::array::from_fn(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+    }
+
+    #[test]
+    fn inbound_checks() {
+        let (_, _, first) = pair();
+        let bob_identity = key_pair(0x70);
+        let bob_one_time = key_pair(0x90);
+        let alice_identity = key_pair(0x30);
+        let mut raw = first.clone();
+        let raw = decode_base64_in_place(&mut raw).unwrap().to_vec();
+        assert_eq!(
+            Session::new_inbound(&bob_identity, |_| None, None, &raw).err(),
+            Some(OlmError::BadMessageKeyId)
+        );
+        assert_eq!(
+            Session::new_inbound(&bob_identity, |_| Some(&bob_one_time), Some(&bob_identity.public_key), &raw).err(),
+            Some(OlmError::BadMessageKeyId)
+        );
+        assert!(Session::new_inbound(&bob_identity, |_| Some(&bob_one_time), Some(&alice_identity.public_key), &raw).is_ok());
+        assert_eq!(
+            Session::new_inbound(&bob_identity, |_| Some(&bob_one_time), None, &raw[..40]).err(),
+            Some(OlmError::BadMessageFormat)
+        );
+        assert_eq!(
+            Session::new_outbound(&alice_identity, &[9; 32], &[9; 32], &[0u8; 63]).err(),
+            Some(OlmError::NotEnoughRandom)
+        );
+    }
 }
