@@ -28,6 +28,7 @@ use crate::core::OlmError;
 
 pub mod account;
 pub mod error;
+pub mod session;
 pub mod utility;
 
 use error::{error_string, OlmErrorCode};
