@@ -6,8 +6,7 @@ use std::os::raw::{c_char, c_int};
 use super::account::OlmAccount;
 use super::error::OlmErrorCode;
 use super::{
-    call, clear, init, input, last_error, last_error_code, olm_object, output, query, size, state_ref, wipe,
-    Object,
+    call, clear, init, input, last_error, last_error_code, olm_object, output, query, size, state_ref, wipe, Object,
 };
 use crate::core::account::Account;
 use crate::core::olm::session::{
@@ -126,7 +125,12 @@ pub unsafe extern "C" fn olm_create_outbound_session(
         let their_one_time_key = decode_key(input(their_one_time_key, their_one_time_key_length))?;
         let account = self::account(account);
         let created = account.and_then(|a| {
-            Session::new_outbound(a.identity_curve25519(), &their_identity_key, &their_one_time_key, input(random, random_length))
+            Session::new_outbound(
+                a.identity_curve25519(),
+                &their_identity_key,
+                &their_one_time_key,
+                input(random, random_length),
+            )
         });
         wipe(random, random_length);
         *s = created?;
@@ -292,7 +296,11 @@ pub unsafe extern "C" fn olm_encrypt(
     message_length: usize,
 ) -> usize {
     call(session, |s| {
-        let result = s.encrypt_base64(input(plaintext, plaintext_length), input(random, random_length), output(message, message_length));
+        let result = s.encrypt_base64(
+            input(plaintext, plaintext_length),
+            input(random, random_length),
+            output(message, message_length),
+        );
         // libolm checks the output buffer before it touches the random bytes; a buffer that
         // is too small is the only error reported before that point.
         if result != Err(OlmError::OutputBufferTooSmall) {
@@ -312,7 +320,9 @@ pub unsafe extern "C" fn olm_decrypt_max_plaintext_length(
     message: *mut c_void,
     message_length: usize,
 ) -> usize {
-    call(session, |s| s.decrypt_max_plaintext_length(message_type, decode_base64_in_place(output(message, message_length))?))
+    call(session, |s| {
+        s.decrypt_max_plaintext_length(message_type, decode_base64_in_place(output(message, message_length))?)
+    })
 }
 
 /// Decrypts a message using the session. The input message buffer is destroyed. Returns the
@@ -336,11 +346,215 @@ pub unsafe extern "C" fn olm_decrypt(
 
 #[cfg(test)]
 mod tests {
+    use super::super::account::{
+        olm_account, olm_account_generate_one_time_keys, olm_account_last_error_code, olm_account_size,
+        olm_create_account,
+    };
     use super::*;
 
     #[test]
     fn message_type_constants_match_the_core() {
         assert_eq!(OLM_MESSAGE_TYPE_PRE_KEY, crate::core::olm::session::MESSAGE_TYPE_PRE_KEY);
         assert_eq!(OLM_MESSAGE_TYPE_MESSAGE, crate::core::olm::session::MESSAGE_TYPE_MESSAGE);
+    }
+
+    fn counting(start: u8, n: usize) -> Vec<u8> {
+        (0..n).map(|i| start.wrapping_add(i as u8)).collect()
+    }
+
+    /// An object in a Vec the size `olm_X_size()` asks for; the Vec must outlive the handle.
+    fn memory(size: usize) -> Vec<u8> {
+        vec![0u8; size]
+    }
+
+    unsafe fn account(memory: &mut [u8], random_start: u8) -> *mut OlmAccount {
+        let account = olm_account(memory.as_mut_ptr().cast());
+        let mut random = counting(random_start, 64);
+        assert_eq!(olm_create_account(account, random.as_mut_ptr().cast(), 64), 0);
+        account
+    }
+
+    unsafe fn error(session: *const OlmSession) -> OlmErrorCode {
+        olm_session_last_error_code(session)
+    }
+
+    unsafe fn encrypt(session: *mut OlmSession, plaintext: &[u8], random: &mut [u8]) -> Result<Vec<u8>, OlmErrorCode> {
+        let mut out = vec![0u8; olm_encrypt_message_length(session, plaintext.len())];
+        let n = olm_encrypt(
+            session,
+            plaintext.as_ptr().cast(),
+            plaintext.len(),
+            random.as_mut_ptr().cast(),
+            random.len(),
+            out.as_mut_ptr().cast(),
+            out.len(),
+        );
+        if n == usize::MAX {
+            return Err(error(session));
+        }
+        out.truncate(n);
+        Ok(out)
+    }
+
+    unsafe fn decrypt(session: *mut OlmSession, kind: usize, message: &[u8]) -> Result<Vec<u8>, OlmErrorCode> {
+        let mut copy = message.to_vec();
+        let max = olm_decrypt_max_plaintext_length(session, kind, copy.as_mut_ptr().cast(), copy.len());
+        if max == usize::MAX {
+            return Err(error(session));
+        }
+        let mut copy = message.to_vec();
+        let mut plaintext = vec![0u8; max];
+        let n = olm_decrypt(session, kind, copy.as_mut_ptr().cast(), copy.len(), plaintext.as_mut_ptr().cast(), max);
+        if n == usize::MAX {
+            return Err(error(session));
+        }
+        plaintext.truncate(n);
+        Ok(plaintext)
+    }
+
+    // From libolm 3.2.13, with the random bytes used below (see the core session tests).
+    const BOB_IDENTITY: &[u8] = b"I7e7jJGuAIcR+xKEZ4C83x4GX4Ib3+xJ9X58fc1MSCM";
+    const BOB_ONE_TIME_KEY: &[u8] = b"n9etbc/0KY3T+W1bGyr5EKBTWxSI1/j6uzSamCiAthU";
+    const ALICE_IDENTITY: &[u8] = b"NOQtSvXvlKB6OoQgG4idTNGnQ8snsRtqEEOKj+uOWEc";
+    const SESSION_ID: &[u8] = b"jqcj8OB0z+O5qeduS5Uws26Gxkeo34WPC8FzpaLp1i8";
+    const MESSAGE_1: &[u8] = b"Awogn9etbc/0KY3T+W1bGyr5EKBTWxSI1/j6uzSamCiAthUSIGBacl0qSt/usaKeF+3WIcG3WT7ozbxErGxKtuL4BdI8GiA05C1K9e+UoHo6hCAbiJ1M0adDyyexG2oQQ4qP645YRyI/Awog3CzKMejkO72R3/fkdcyjNH60eBB9W9dlq6SuSjDDXUQQACIQSGowkAwekC5951qkWAAzs+xt3dFa/uOi";
+    const MESSAGE_2: &[u8] = b"Awog3CzKMejkO72R3/fkdcyjNH60eBB9W9dlq6SuSjDDXUQQACIQW/Dqfb8mJQgPXMwJc3TUjnf0xM6et/wO";
+
+    #[test]
+    fn conversation_through_the_c_api() {
+        unsafe {
+            let (mut alice_memory, mut bob_memory) = (memory(olm_account_size()), memory(olm_account_size()));
+            let alice_account = account(&mut alice_memory, 0x10);
+            let bob_account = account(&mut bob_memory, 0x50);
+            let mut random = counting(0x90, 32);
+            assert_eq!(olm_account_generate_one_time_keys(bob_account, 1, random.as_mut_ptr().cast(), 32), 1);
+
+            let mut alice_memory = memory(olm_session_size() + 3);
+            let alice = olm_session(alice_memory.as_mut_ptr().add(3).cast());
+            assert_eq!(olm_create_outbound_session_random_length(alice), 64);
+
+            // Bad key lengths: INVALID_BASE64, and the random bytes are left alone.
+            let mut random = counting(0xa0, 64);
+            let outbound = |key: &[u8], random: &mut [u8]| {
+                olm_create_outbound_session(
+                    alice,
+                    alice_account,
+                    BOB_IDENTITY.as_ptr().cast(),
+                    BOB_IDENTITY.len(),
+                    key.as_ptr().cast(),
+                    key.len(),
+                    random.as_mut_ptr().cast(),
+                    random.len(),
+                )
+            };
+            assert_eq!(outbound(&BOB_ONE_TIME_KEY[..42], &mut random), usize::MAX);
+            assert_eq!(error(alice), OlmErrorCode::OLM_INVALID_BASE64);
+            assert_eq!(random, counting(0xa0, 64));
+            // Too little random: NOT_ENOUGH_RANDOM, and what there was is wiped.
+            assert_eq!(outbound(BOB_ONE_TIME_KEY, &mut random[..63]), usize::MAX);
+            assert_eq!(error(alice), OlmErrorCode::OLM_NOT_ENOUGH_RANDOM);
+            assert!(random[..63].iter().all(|&b| b == 0));
+            let mut random = counting(0xa0, 64);
+            assert_eq!(outbound(BOB_ONE_TIME_KEY, &mut random), 0);
+            assert!(random.iter().all(|&b| b == 0));
+
+            let mut id = [0u8; 43];
+            assert_eq!(olm_session_id(alice, id.as_mut_ptr().cast(), 42), usize::MAX);
+            assert_eq!(olm_session_id(alice, id.as_mut_ptr().cast(), 43), 43);
+            assert_eq!(&id[..], SESSION_ID);
+            assert_eq!(olm_encrypt_message_type(alice), OLM_MESSAGE_TYPE_PRE_KEY);
+
+            // An output buffer one byte short: the random buffer is not touched.
+            let mut random = [7u8; 4];
+            let length = olm_encrypt_message_length(alice, 10);
+            let mut out = vec![0u8; length];
+            let short = olm_encrypt(
+                alice,
+                b"Hello, Bob".as_ptr().cast(),
+                10,
+                random.as_mut_ptr().cast(),
+                4,
+                out.as_mut_ptr().cast(),
+                length - 1,
+            );
+            assert_eq!((short, error(alice)), (usize::MAX, OlmErrorCode::OLM_OUTPUT_BUFFER_TOO_SMALL));
+            assert_eq!(random, [7u8; 4]);
+            assert_eq!(encrypt(alice, b"Hello, Bob", &mut random).unwrap(), MESSAGE_1);
+            assert_eq!(random, [0u8; 4]);
+
+            let mut bob_memory = memory(olm_session_size());
+            let bob = olm_session(bob_memory.as_mut_ptr().cast());
+            let mut message = MESSAGE_1.to_vec();
+            let wrong = olm_create_inbound_session_from(
+                bob,
+                bob_account,
+                BOB_IDENTITY.as_ptr().cast(),
+                BOB_IDENTITY.len(),
+                message.as_mut_ptr().cast(),
+                message.len(),
+            );
+            assert_eq!((wrong, error(bob)), (usize::MAX, OlmErrorCode::OLM_BAD_MESSAGE_KEY_ID));
+            let mut message = MESSAGE_1.to_vec();
+            let created = olm_create_inbound_session_from(
+                bob,
+                bob_account,
+                ALICE_IDENTITY.as_ptr().cast(),
+                ALICE_IDENTITY.len(),
+                message.as_mut_ptr().cast(),
+                message.len(),
+            );
+            assert_eq!(created, 0);
+            let mut message = MESSAGE_1.to_vec();
+            assert_eq!(olm_matches_inbound_session(bob, message.as_mut_ptr().cast(), message.len()), 1);
+            let mut message = MESSAGE_1.to_vec();
+            let matches = olm_matches_inbound_session_from(
+                bob,
+                BOB_IDENTITY.as_ptr().cast(),
+                BOB_IDENTITY.len(),
+                message.as_mut_ptr().cast(),
+                message.len(),
+            );
+            assert_eq!(matches, 0);
+            let mut message = b"abcde".to_vec();
+            assert_eq!(olm_matches_inbound_session(bob, message.as_mut_ptr().cast(), 5), usize::MAX);
+            assert_eq!(error(bob), OlmErrorCode::OLM_INVALID_BASE64);
+
+            assert_eq!(olm_session_has_received_message(bob), 0);
+            assert_eq!(decrypt(bob, OLM_MESSAGE_TYPE_PRE_KEY, MESSAGE_1).unwrap(), b"Hello, Bob");
+            assert_eq!(olm_session_has_received_message(bob), 1);
+            assert_eq!(decrypt(bob, OLM_MESSAGE_TYPE_PRE_KEY, MESSAGE_1), Err(OlmErrorCode::OLM_BAD_MESSAGE_MAC));
+
+            // The one-time key goes once; then the account reports BAD_MESSAGE_KEY_ID.
+            assert_eq!(olm_remove_one_time_keys(bob_account, bob), 1);
+            assert_eq!(olm_remove_one_time_keys(bob_account, bob), usize::MAX);
+            assert_eq!(olm_account_last_error_code(bob_account), OlmErrorCode::OLM_BAD_MESSAGE_KEY_ID);
+
+            assert_eq!(olm_encrypt_random_length(bob), 32);
+            let mut random = counting(0xc0, 32);
+            assert_eq!(encrypt(bob, b"Hi Alice!", &mut random).unwrap(), MESSAGE_2);
+            assert_eq!(random, [0u8; 32]);
+            assert_eq!(decrypt(alice, OLM_MESSAGE_TYPE_MESSAGE, MESSAGE_2).unwrap(), b"Hi Alice!");
+
+            let mut description = [0xaau8; 80];
+            olm_session_describe(bob, description.as_mut_ptr().cast(), 30);
+            assert_eq!(&description[..30], b"sender chain index: 1 rece...\0");
+            assert_eq!(description[30], 0xaa);
+
+            // Pickle round trip; a wrong key fails with BAD_ACCOUNT_KEY and changes nothing.
+            let mut pickled = vec![0u8; olm_pickle_session_length(bob)];
+            let n = olm_pickle_session(bob, b"key".as_ptr().cast(), 3, pickled.as_mut_ptr().cast(), pickled.len());
+            assert_eq!(n, pickled.len());
+            let mut copy_memory = memory(olm_session_size());
+            let copy = olm_session(copy_memory.as_mut_ptr().cast());
+            let bad = olm_unpickle_session(copy, b"kez".as_ptr().cast(), 3, pickled.as_mut_ptr().cast(), n);
+            assert_eq!((bad, error(copy)), (usize::MAX, OlmErrorCode::OLM_BAD_ACCOUNT_KEY));
+            assert_eq!(olm_unpickle_session(copy, b"key".as_ptr().cast(), 3, pickled.as_mut_ptr().cast(), n), n);
+            let mut id = [0u8; 43];
+            olm_session_id(copy, id.as_mut_ptr().cast(), 43);
+            assert_eq!(&id[..], SESSION_ID);
+
+            assert_eq!(olm_clear_session(copy), olm_session_size());
+            assert_eq!(olm_session_has_received_message(copy), 0);
+        }
     }
 }

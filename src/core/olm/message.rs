@@ -229,8 +229,17 @@ impl<'a> Message<'a> {
     }
 
     /// Length of an encoded message.
-    pub const fn encoded_len(counter: u32, ratchet_key_length: usize, ciphertext_length: usize, mac_length: usize) -> usize {
-        1 + bytes_field_len(ratchet_key_length) + 1 + varint_len(counter as u64) + bytes_field_len(ciphertext_length) + mac_length
+    pub const fn encoded_len(
+        counter: u32,
+        ratchet_key_length: usize,
+        ciphertext_length: usize,
+        mac_length: usize,
+    ) -> usize {
+        1 + bytes_field_len(ratchet_key_length)
+            + 1
+            + varint_len(counter as u64)
+            + bytes_field_len(ciphertext_length)
+            + mac_length
     }
 
     /// Writes the version, the ratchet key, the counter and the ciphertext's header into

@@ -119,7 +119,11 @@ fn initial_keys(shared_secret: &[u8]) -> ([u8; 32], ChainKey) {
 /// A ratchet step: the next root key and a new chain from a Diffie-Hellman exchange of
 /// ratchet keys. `None` when their key makes the exchange non-contributory (see
 /// [`Curve25519KeyPair::shared_secret`]).
-fn ratchet_step(root_key: &[u8; 32], ours: &Curve25519KeyPair, theirs: &[u8; 32]) -> Option<(Zeroizing<[u8; 32]>, ChainKey)> {
+fn ratchet_step(
+    root_key: &[u8; 32],
+    ours: &Curve25519KeyPair,
+    theirs: &[u8; 32],
+) -> Option<(Zeroizing<[u8; 32]>, ChainKey)> {
     let secret = ours.shared_secret(theirs)?;
     let mut derived = Zeroizing::new([0u8; 64]);
     hkdf_sha256(secret.as_ref(), Some(root_key), RATCHET_KDF_INFO, derived.as_mut());
@@ -129,7 +133,12 @@ fn ratchet_step(root_key: &[u8; 32], ours: &Curve25519KeyPair, theirs: &[u8; 32]
 
 /// Checks the MAC of `message` under `key` and decrypts its ciphertext into `plaintext`
 /// (which the caller has checked is long enough). `None` for a bad MAC or bad padding.
-fn verify_and_decrypt(key: &MessageKey, message: &Message<'_>, ciphertext: &[u8], plaintext: &mut [u8]) -> Option<usize> {
+fn verify_and_decrypt(
+    key: &MessageKey,
+    message: &Message<'_>,
+    ciphertext: &[u8],
+    plaintext: &mut [u8],
+) -> Option<usize> {
     let keys = key.cipher_keys();
     if !keys.verify_mac(message.authenticated, message.mac) {
         return None;
@@ -161,7 +170,12 @@ impl Ratchet {
     /// Length of the next message for `plaintext_length` bytes.
     pub fn encrypt_output_length(&self, plaintext_length: usize) -> usize {
         let counter = self.sender_chain.as_ref().map_or(0, |chain| chain.chain_key.index);
-        Message::encoded_len(counter, CURVE25519_KEY_LENGTH, aes_cbc_ciphertext_len(plaintext_length), CIPHER_MAC_LENGTH)
+        Message::encoded_len(
+            counter,
+            CURVE25519_KEY_LENGTH,
+            aes_cbc_ciphertext_len(plaintext_length),
+            CIPHER_MAC_LENGTH,
+        )
     }
 
     /// 32 bytes when the next message starts a new sender chain, else none.
@@ -225,7 +239,8 @@ impl Ratchet {
         if message.version != PROTOCOL_VERSION {
             return Err(OlmError::BadMessageVersion);
         }
-        let (Some(counter), Some(ratchet_key), Some(ciphertext)) = (message.counter, message.ratchet_key, message.ciphertext)
+        let (Some(counter), Some(ratchet_key), Some(ciphertext)) =
+            (message.counter, message.ratchet_key, message.ciphertext)
         else {
             return Err(OlmError::BadMessageFormat);
         };
@@ -243,7 +258,8 @@ impl Ratchet {
                     return self.decrypt_with_skipped_key(&message, &ratchet_key, counter, ciphertext, plaintext);
                 }
                 let key = chain_key.message_key_at(counter).ok_or(OlmError::BadMessageMac)?;
-                let length = verify_and_decrypt(&key, &message, ciphertext, plaintext).ok_or(OlmError::BadMessageMac)?;
+                let length =
+                    verify_and_decrypt(&key, &message, ciphertext, plaintext).ok_or(OlmError::BadMessageMac)?;
                 self.advance_receiver_chain(i, counter);
                 Ok(length)
             }
@@ -290,7 +306,8 @@ impl Ratchet {
     ) -> Result<usize, OlmError> {
         let opened = self.skipped_message_keys.iter().enumerate().find_map(|(i, skipped)| {
             let candidate = skipped.message_key.index == counter && skipped.ratchet_key == *ratchet_key;
-            let length = candidate.then(|| verify_and_decrypt(&skipped.message_key, message, ciphertext, plaintext))??;
+            let length =
+                candidate.then(|| verify_and_decrypt(&skipped.message_key, message, ciphertext, plaintext))??;
             Some((i, length))
         });
         let (i, length) = opened.ok_or(OlmError::BadMessageMac)?;
@@ -306,8 +323,10 @@ impl Ratchet {
         let Some(chain) = self.receiver_chains.get_mut(i) else { return };
         while chain.chain_key.index < counter {
             if counter - chain.chain_key.index <= MAX_SKIPPED_MESSAGE_KEYS as u32 {
-                self.skipped_message_keys
-                    .insert_front(SkippedMessageKey { ratchet_key: chain.ratchet_key, message_key: chain.chain_key.message_key() });
+                self.skipped_message_keys.insert_front(SkippedMessageKey {
+                    ratchet_key: chain.ratchet_key,
+                    message_key: chain.chain_key.message_key(),
+                });
             }
             chain.chain_key.advance();
         }

@@ -254,7 +254,13 @@ impl Session {
             0
         } else {
             let body_length = self.ratchet.encrypt_output_length(plaintext.len());
-            PreKeyMessage::encode_header(output, &self.bob_one_time_key, &self.alice_base_key, &self.alice_identity_key, body_length)
+            PreKeyMessage::encode_header(
+                output,
+                &self.bob_one_time_key,
+                &self.alice_base_key,
+                &self.alice_identity_key,
+                body_length,
+            )
         };
         self.ratchet.encrypt(plaintext, random, &mut output[body_at..])?;
         Ok(length)
@@ -410,7 +416,6 @@ impl Pickle for Session {
         })
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -583,21 +588,34 @@ mod tests {
             "rTI1Wjym+l0DadsbSpHSUjmp9zt4qRP2UjwfZ5QNLv+cdObIfqFsiThGu/PlKigdF4SLHr",
             "nG"
         );
-        let hex = |s: &str| -> [u8; 32] { core::array::from_fn(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()) };
+        let hex =
+            |s: &str| -> [u8; 32] { core::array::from_fn(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()) };
         let mut written = Vec::new();
         for pickled in [v1, v2] {
             let session: Session = open(b"secret_key", pickled.as_bytes()).unwrap();
             let r = &session.ratchet;
             assert_eq!(r.root_key, hex("49d640dc96b80176694af69fc4b8ca9fac49aecbd697d01fd8bee1ed2693b6c9"));
             let sender = r.sender_chain.as_ref().unwrap();
-            assert_eq!(sender.ratchet_key.public_key, hex("f77a03eaa9b301fa7d2a5aa6b50286906de12cc96044f526dbbcb12839ad7003"));
-            assert_eq!(sender.ratchet_key.private_key, hex("d945c6ed4c7c277117adf11fb133a7936d287afe97c0b3ac989644b4490d4f31"));
+            assert_eq!(
+                sender.ratchet_key.public_key,
+                hex("f77a03eaa9b301fa7d2a5aa6b50286906de12cc96044f526dbbcb12839ad7003")
+            );
+            assert_eq!(
+                sender.ratchet_key.private_key,
+                hex("d945c6ed4c7c277117adf11fb133a7936d287afe97c0b3ac989644b4490d4f31")
+            );
             assert_eq!(sender.chain_key.index, 0);
             assert!(r.receiver_chains.is_empty() && r.skipped_message_keys.is_empty());
             assert!(!session.received_message);
-            assert_eq!(session.alice_identity_key, hex("7326b58623a3f7bd8da11a1bab51f432c02a7430241b326e9fc8916a21eb257e"));
+            assert_eq!(
+                session.alice_identity_key,
+                hex("7326b58623a3f7bd8da11a1bab51f432c02a7430241b326e9fc8916a21eb257e")
+            );
             assert_eq!(session.alice_base_key, hex("0ab4b30bde20bd374ceccc72861660f0fd046f7516900796c3e5de41c598316c"));
-            assert_eq!(session.bob_one_time_key, hex("585dba930b10d90d81702c715f4085d07c42b0cd2d676010bb6086c86c4cc618"));
+            assert_eq!(
+                session.bob_one_time_key,
+                hex("585dba930b10d90d81702c715f4085d07c42b0cd2d676010bb6086c86c4cc618")
+            );
             written.push(pickle(&session, b"secret_key"));
         }
         // Both are written back as version 1.
@@ -668,9 +686,16 @@ mod tests {
             "ee776f41496f674177804177778041776f6716670a677d6f670a67c2677d",
             "e9e9c9c1e9e9c9e9c9c1e9e9c9c1",
         ] {
-            let message: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
-            assert_eq!(session.decrypt_max_plaintext_length(MESSAGE_TYPE_PRE_KEY, &message), Err(OlmError::BadMessageFormat));
-            assert_eq!(session.decrypt(MESSAGE_TYPE_PRE_KEY, &message, &mut [0u8; 64]), Err(OlmError::BadMessageFormat));
+            let message: Vec<u8> =
+                (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+            assert_eq!(
+                session.decrypt_max_plaintext_length(MESSAGE_TYPE_PRE_KEY, &message),
+                Err(OlmError::BadMessageFormat)
+            );
+            assert_eq!(
+                session.decrypt(MESSAGE_TYPE_PRE_KEY, &message, &mut [0u8; 64]),
+                Err(OlmError::BadMessageFormat)
+            );
         }
     }
 
@@ -679,9 +704,13 @@ mod tests {
         let alice_identity = key_pair(0x30);
         let bob_identity = key_pair(0x70);
         let bob_one_time = key_pair(0x90);
-        let mut alice =
-            Session::new_outbound(&alice_identity, &bob_identity.public_key, &bob_one_time.public_key, &counting(0xa0, 64))
-                .unwrap();
+        let mut alice = Session::new_outbound(
+            &alice_identity,
+            &bob_identity.public_key,
+            &bob_one_time.public_key,
+            &counting(0xa0, 64),
+        )
+        .unwrap();
         let (_, first) = encrypt(&mut alice, b"first", &[]);
         let mut raw = first.clone();
         let raw = decode_base64_in_place(&mut raw).unwrap();
@@ -696,7 +725,8 @@ mod tests {
     #[test]
     fn out_of_order_replay_and_limits() {
         let (mut alice, mut bob, first) = pair();
-        let messages: Vec<Vec<u8>> = (1..=2001).map(|i| encrypt(&mut alice, format!("m{i}").as_bytes(), &[]).1).collect();
+        let messages: Vec<Vec<u8>> =
+            (1..=2001).map(|i| encrypt(&mut alice, format!("m{i}").as_bytes(), &[]).1).collect();
         let message = |i: usize| &messages[i - 1];
 
         // A gap of 2001 is refused, and the failure changes nothing.
@@ -813,7 +843,8 @@ mod tests {
             let mut keys = [m.identity_key.unwrap(), m.base_key.unwrap(), inner.ratchet_key.unwrap()];
             keys[field] = &small_order[2];
             let mut body = vec![0u8; inner.authenticated.len() + 8];
-            let at = Message::encode_header(&mut body, keys[2], inner.counter.unwrap(), inner.ciphertext.unwrap().len());
+            let at =
+                Message::encode_header(&mut body, keys[2], inner.counter.unwrap(), inner.ciphertext.unwrap().len());
             body[at..at + inner.ciphertext.unwrap().len()].copy_from_slice(inner.ciphertext.unwrap());
             let mut message = vec![0u8; PreKeyMessage::encoded_len(body.len())];
             let at = PreKeyMessage::encode_header(
@@ -847,15 +878,13 @@ mod tests {
         let alice_identity = key_pair(0x30);
         let mut raw = first.clone();
         let raw = decode_base64_in_place(&mut raw).unwrap().to_vec();
-        assert_eq!(
-            Session::new_inbound(&bob_identity, |_| None, None, &raw).err(),
-            Some(OlmError::BadMessageKeyId)
-        );
+        assert_eq!(Session::new_inbound(&bob_identity, |_| None, None, &raw).err(), Some(OlmError::BadMessageKeyId));
         assert_eq!(
             Session::new_inbound(&bob_identity, |_| Some(&bob_one_time), Some(&bob_identity.public_key), &raw).err(),
             Some(OlmError::BadMessageKeyId)
         );
-        assert!(Session::new_inbound(&bob_identity, |_| Some(&bob_one_time), Some(&alice_identity.public_key), &raw).is_ok());
+        assert!(Session::new_inbound(&bob_identity, |_| Some(&bob_one_time), Some(&alice_identity.public_key), &raw)
+            .is_ok());
         assert_eq!(
             Session::new_inbound(&bob_identity, |_| Some(&bob_one_time), None, &raw[..40]).err(),
             Some(OlmError::BadMessageFormat)
