@@ -10,7 +10,7 @@ use super::{
 };
 use crate::core::account::Account;
 use crate::core::olm::session::{
-    decode_base64_in_place, decode_key, Session, MESSAGE_TYPE_PRE_KEY, OUTBOUND_RANDOM_LENGTH, SESSION_ID_BASE64_LENGTH,
+    decode_base64_in_place, decode_key, describe_length, Session, MESSAGE_TYPE_PRE_KEY, OUTBOUND_RANDOM_LENGTH, SESSION_ID_BASE64_LENGTH,
 };
 use crate::core::pickle::{self, Pickle};
 use crate::core::OlmError;
@@ -209,7 +209,9 @@ pub unsafe extern "C" fn olm_session_has_received_message(session: *const OlmSes
 /// will be enough to hold any output.
 #[no_mangle]
 pub unsafe extern "C" fn olm_session_describe(session: *mut OlmSession, buf: *mut c_char, buflen: usize) {
-    query(session, (), |s| s.describe(output(buf as *mut c_void, buflen)))
+    // Only the part libolm would use is taken as a buffer, so that no length the caller passes
+    // makes an oversized slice.
+    query(session, (), |s| s.describe(output(buf as *mut c_void, describe_length(buflen))))
 }
 
 /// Checks if the PRE_KEY message is for this in-bound session. This can happen if multiple

@@ -145,6 +145,9 @@ impl Session {
 
     /// Bob's side: a session from Alice's first pre-key message. `one_time_key` finds the
     /// private half of the one-time (or fallback) key the message names.
+    ///
+    /// Errors come where libolm gives them. On failure libolm has sometimes already copied the
+    /// message's keys into the session (after the identity-key check); we change nothing.
     pub fn new_inbound<'k>(
         our_identity_key: &Curve25519KeyPair,
         one_time_key: impl FnOnce(&[u8; 32]) -> Option<&'k Curve25519KeyPair>,
@@ -312,6 +315,12 @@ impl Session {
     }
 }
 
+/// The part of a description buffer of `buffer_length` bytes that libolm uses: it takes the
+/// length as a C `int`, so lengths of 2^31 and above wrap, and a negative one means nothing.
+pub fn describe_length(buffer_length: usize) -> usize {
+    usize::try_from(buffer_length as u32 as i32).unwrap_or(0)
+}
+
 /// libolm builds the description with a series of `snprintf` calls into what is left of the
 /// buffer. Reproducing that exactly:
 /// - the buffer length is taken as a C `int`, and nothing is written unless that is positive;
@@ -331,8 +340,7 @@ impl<'a> Description<'a> {
     const MIN_LENGTH: usize = 23;
 
     fn new(buffer: &'a mut [u8]) -> Self {
-        // libolm converts the size_t length to an int.
-        let length = usize::try_from(buffer.len() as u32 as i32).unwrap_or(0);
+        let length = describe_length(buffer.len());
         let buffer = &mut buffer[..length];
         if let Some(first) = buffer.first_mut() {
             *first = 0;
@@ -567,6 +575,11 @@ mod tests {
         assert!(buffer[30..].iter().all(|&b| b == 0xaa));
         session.describe(&mut buffer[..0]);
         assert_eq!(buffer[0], b's');
+        // libolm's int conversion of the length.
+        assert_eq!(describe_length(30), 30);
+        assert_eq!(describe_length((1 << 32) + 30), 30);
+        assert_eq!(describe_length(1 << 31), 0);
+        assert_eq!(describe_length(usize::MAX), 0);
     }
 
     #[test]
