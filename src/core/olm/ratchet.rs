@@ -100,6 +100,13 @@ pub struct Ratchet {
     pub skipped_message_keys: FixedList<SkippedMessageKey, MAX_SKIPPED_MESSAGE_KEYS>,
 }
 
+/// A Curve25519 key pair from 32 random bytes, without leaving a copy of them behind.
+pub(super) fn key_pair_from_random(random: &[u8]) -> Curve25519KeyPair {
+    let mut private_key = Zeroizing::new([0u8; 32]);
+    private_key.copy_from_slice(random);
+    Curve25519KeyPair::from_private_key(&private_key)
+}
+
 /// Splits 64 bytes of KDF output into a root key and the first key of a chain.
 fn split_root_and_chain(derived: &[u8; 64]) -> ([u8; 32], ChainKey) {
     let mut root_key = [0u8; 32];
@@ -199,9 +206,7 @@ impl Ratchet {
         let sender = match &mut self.sender_chain {
             Some(sender) => sender,
             slot @ None => {
-                let mut private_key = Zeroizing::new([0u8; 32]);
-                private_key.copy_from_slice(&random[..RATCHET_KEY_RANDOM_LENGTH]);
-                let ratchet_key = Curve25519KeyPair::from_private_key(&private_key);
+                let ratchet_key = key_pair_from_random(&random[..RATCHET_KEY_RANDOM_LENGTH]);
                 // Deliberate difference: libolm derives a chain from an all-zero secret when
                 // their ratchet key has small order (or when the session was never set up and
                 // has no receiver chain). We refuse to send on such a chain and report it as a

@@ -7,7 +7,7 @@
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::message::{Message, PreKeyMessage};
-use super::ratchet::Ratchet;
+use super::ratchet::{key_pair_from_random, Ratchet};
 use crate::core::base64;
 use crate::core::crypto::{sha256, Curve25519KeyPair, CIPHER_MAC_LENGTH, CURVE25519_KEY_LENGTH};
 use crate::core::pickle::{Pickle, Reader, UnpickleError, Writer};
@@ -54,12 +54,6 @@ fn triple_dh(
         chunk.copy_from_slice(ours.shared_secret(theirs)?.as_ref());
     }
     Some(secret)
-}
-
-fn key_pair_from_random(random: &[u8]) -> Curve25519KeyPair {
-    let mut private_key = Zeroizing::new([0u8; 32]);
-    private_key.copy_from_slice(random);
-    Curve25519KeyPair::from_private_key(&private_key)
 }
 
 /// A 32-byte key field of a decoded message.
