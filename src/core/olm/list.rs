@@ -27,10 +27,6 @@ impl<T: Default + Zeroize, const N: usize> FixedList<T, N> {
         self.len
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
         self.items[..self.len].iter()
     }
@@ -93,6 +89,6 @@ mod tests {
         list.remove(5);
         assert_eq!(list.len(), 3);
         list.zeroize();
-        assert!(list.is_empty());
+        assert_eq!(list.len(), 0);
     }
 }

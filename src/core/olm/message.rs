@@ -78,10 +78,6 @@ impl<'a> FieldWriter<'a> {
         let start = self.bytes_field_header(tag, content.len());
         self.buf[start..start + content.len()].copy_from_slice(content);
     }
-
-    pub fn position(&self) -> usize {
-        self.pos
-    }
 }
 
 /// Reads tagged fields the way libolm does. Every step stays inside the data.
@@ -97,10 +93,6 @@ impl<'a> FieldReader<'a> {
 
     pub fn at_end(&self) -> bool {
         self.pos == self.data.len()
-    }
-
-    pub fn position(&self) -> usize {
-        self.pos
     }
 
     /// The version byte; `None` for empty data.

@@ -31,8 +31,8 @@ const CHAIN_KEY_SEED: &[u8] = &[0x02];
 /// A chain key and its position in the chain.
 #[derive(Clone, Default, Zeroize, ZeroizeOnDrop)]
 pub struct ChainKey {
-    pub index: u32,
-    pub key: [u8; 32],
+    pub(super) index: u32,
+    pub(super) key: [u8; 32],
 }
 
 impl ChainKey {
@@ -62,8 +62,8 @@ impl ChainKey {
 /// The key of one message.
 #[derive(Clone, Default, Zeroize, ZeroizeOnDrop)]
 pub struct MessageKey {
-    pub index: u32,
-    pub key: [u8; 32],
+    pub(super) index: u32,
+    pub(super) key: [u8; 32],
 }
 
 impl MessageKey {
@@ -74,30 +74,30 @@ impl MessageKey {
 
 #[derive(Clone, Default, Zeroize, ZeroizeOnDrop)]
 pub struct SenderChain {
-    pub ratchet_key: Curve25519KeyPair,
-    pub chain_key: ChainKey,
+    pub(super) ratchet_key: Curve25519KeyPair,
+    pub(super) chain_key: ChainKey,
 }
 
 #[derive(Clone, Default, Zeroize, ZeroizeOnDrop)]
 pub struct ReceiverChain {
-    pub ratchet_key: [u8; 32],
-    pub chain_key: ChainKey,
+    pub(super) ratchet_key: [u8; 32],
+    pub(super) chain_key: ChainKey,
 }
 
 #[derive(Clone, Default, Zeroize, ZeroizeOnDrop)]
 pub struct SkippedMessageKey {
-    pub ratchet_key: [u8; 32],
-    pub message_key: MessageKey,
+    pub(super) ratchet_key: [u8; 32],
+    pub(super) message_key: MessageKey,
 }
 
 #[derive(Clone, Default, Zeroize, ZeroizeOnDrop)]
 pub struct Ratchet {
-    pub root_key: [u8; 32],
-    pub sender_chain: Option<SenderChain>,
+    pub(super) root_key: [u8; 32],
+    pub(super) sender_chain: Option<SenderChain>,
     /// Newest first.
-    pub receiver_chains: FixedList<ReceiverChain, MAX_RECEIVER_CHAINS>,
+    pub(super) receiver_chains: FixedList<ReceiverChain, MAX_RECEIVER_CHAINS>,
     /// Newest first.
-    pub skipped_message_keys: FixedList<SkippedMessageKey, MAX_SKIPPED_MESSAGE_KEYS>,
+    pub(super) skipped_message_keys: FixedList<SkippedMessageKey, MAX_SKIPPED_MESSAGE_KEYS>,
 }
 
 /// A Curve25519 key pair from 32 random bytes, without leaving a copy of them behind.

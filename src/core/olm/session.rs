@@ -612,7 +612,7 @@ mod tests {
                 hex("d945c6ed4c7c277117adf11fb133a7936d287afe97c0b3ac989644b4490d4f31")
             );
             assert_eq!(sender.chain_key.index, 0);
-            assert!(r.receiver_chains.is_empty() && r.skipped_message_keys.is_empty());
+            assert_eq!((r.receiver_chains.len(), r.skipped_message_keys.len()), (0, 0));
             assert!(!session.received_message);
             assert_eq!(
                 session.alice_identity_key,
