@@ -5,6 +5,8 @@ pub mod base64;
 pub mod crypto;
 pub mod error;
 pub mod pickle;
+pub mod pk;
+pub mod sas;
 pub mod utility;
 
 pub use error::OlmError;
