@@ -60,7 +60,8 @@ pub const fn ciphertext_len(plaintext_length: usize) -> usize {
 
 /// The plaintext buffer `olm_pk_decrypt` requires for a base64 ciphertext of
 /// `ciphertext_length` characters: its decoded length, or `usize::MAX` for a length libolm
-/// cannot decode (so that no buffer is ever large enough).
+/// cannot decode (so the buffer check fails first, unless a caller claims `usize::MAX` bytes
+/// and gets INVALID_BASE64 instead, both as in libolm).
 pub const fn max_plaintext_len(ciphertext_length: usize) -> usize {
     if ciphertext_length % 4 == 1 {
         return usize::MAX;
