@@ -4,6 +4,7 @@
 pub mod base64;
 pub mod crypto;
 pub mod error;
+pub mod megolm;
 pub mod pickle;
 pub mod utility;
 

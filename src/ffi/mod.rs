@@ -27,6 +27,8 @@ use crate::core::pickle::UnpickleError;
 use crate::core::OlmError;
 
 pub mod error;
+pub mod inbound_group_session;
+pub mod outbound_group_session;
 pub mod utility;
 
 use error::{error_string, OlmErrorCode};
