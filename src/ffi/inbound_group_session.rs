@@ -27,9 +27,7 @@ pub unsafe extern "C" fn olm_inbound_group_session(memory: *mut c_void) -> *mut 
 
 /// The name of the last error recorded on the session, as a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn olm_inbound_group_session_last_error(
-    session: *const OlmInboundGroupSession,
-) -> *const c_char {
+pub unsafe extern "C" fn olm_inbound_group_session_last_error(session: *const OlmInboundGroupSession) -> *const c_char {
     last_error(session)
 }
 
@@ -193,4 +191,109 @@ pub unsafe extern "C" fn olm_export_inbound_group_session(
     message_index: u32,
 ) -> usize {
     call(session, |s| s.export(message_index, output(key as *mut c_void, key_length)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::pickle::{Reader, UnpickleError, Writer};
+    use crate::ffi::outbound_group_session::*;
+    use crate::ffi::ERROR;
+
+    unsafe fn new_inbound(memory: &mut Vec<u8>) -> *mut OlmInboundGroupSession {
+        *memory = vec![0u8; olm_inbound_group_session_size()];
+        olm_inbound_group_session(memory.as_mut_ptr() as *mut c_void)
+    }
+
+    #[test]
+    fn key_buffers_survive_and_the_index_is_written_on_failure() {
+        unsafe {
+            let mut out_memory = vec![0u8; olm_outbound_group_session_size()];
+            let outbound = olm_outbound_group_session(out_memory.as_mut_ptr() as *mut c_void);
+            let mut random = [3u8; 160];
+            olm_init_outbound_group_session(outbound, random.as_mut_ptr(), random.len());
+            let mut key = vec![0u8; olm_outbound_group_session_key_length(outbound)];
+            olm_outbound_group_session_key(outbound, key.as_mut_ptr(), key.len());
+            let mut message = vec![0u8; olm_group_encrypt_message_length(outbound, 2)];
+            olm_group_encrypt(outbound, b"hi".as_ptr(), 2, message.as_mut_ptr(), message.len());
+
+            let mut memory = Vec::new();
+            let session = new_inbound(&mut memory);
+            let key_copy = key.clone();
+            assert_eq!(olm_init_inbound_group_session(session, key.as_ptr(), key.len()), 0);
+            assert_eq!(key, key_copy);
+            assert_eq!(olm_inbound_group_session_is_verified(session), 1);
+
+            let mut export = vec![0u8; olm_export_inbound_group_session_length(session)];
+            assert_eq!(olm_export_inbound_group_session(session, export.as_mut_ptr(), export.len(), 1), export.len());
+            let mut imported_memory = Vec::new();
+            let imported = new_inbound(&mut imported_memory);
+            let export_copy = export.clone();
+            assert_eq!(olm_import_inbound_group_session(imported, export.as_ptr(), export.len()), 0);
+            assert_eq!(export, export_copy);
+            assert_eq!(olm_inbound_group_session_is_verified(imported), 0);
+            assert_eq!(olm_inbound_group_session_first_known_index(imported), 1);
+
+            let mut index = 99u32;
+            let mut plaintext = [0u8; 64];
+            let mut copy = message.clone();
+            let r = olm_group_decrypt(imported, copy.as_mut_ptr(), copy.len(), plaintext.as_mut_ptr(), 64, &mut index);
+            assert_eq!(r, ERROR);
+            assert_eq!(olm_inbound_group_session_last_error_code(imported), OlmErrorCode::OLM_UNKNOWN_MESSAGE_INDEX);
+            assert_eq!(index, 0);
+
+            let mut copy = message.clone();
+            let r = olm_group_decrypt(
+                session,
+                copy.as_mut_ptr(),
+                copy.len(),
+                plaintext.as_mut_ptr(),
+                64,
+                std::ptr::null_mut(),
+            );
+            assert_eq!(&plaintext[..r], b"hi");
+        }
+    }
+
+    /// A plain pickle of a few bytes, to seal truncated group-session pickles.
+    struct Truncated(&'static [u8]);
+    impl Pickle for Truncated {
+        fn pickle_len(&self) -> usize {
+            self.0.len()
+        }
+        fn write_pickle(&self, w: &mut Writer<'_>) {
+            w.bytes(self.0)
+        }
+        fn read_pickle(_: &mut Reader<'_>) -> Result<Self, UnpickleError> {
+            unreachable!()
+        }
+    }
+
+    #[test]
+    fn truncated_pickles_are_corrupted_whatever_the_earlier_error() {
+        unsafe {
+            let mut memory = Vec::new();
+            let session = new_inbound(&mut memory);
+            let mut pickled = vec![0u8; pickle::sealed_len(2)];
+            pickle::seal(&Truncated(&[0, 0]), b"key", &mut pickled).unwrap();
+            let len = pickled.len();
+            let p = pickled.as_mut_ptr() as *mut c_void;
+            assert_eq!(olm_unpickle_inbound_group_session(session, b"kez".as_ptr() as *const c_void, 3, p, len), ERROR);
+            assert_eq!(olm_inbound_group_session_last_error_code(session), OlmErrorCode::OLM_BAD_ACCOUNT_KEY);
+            assert_eq!(olm_unpickle_inbound_group_session(session, b"key".as_ptr() as *const c_void, 3, p, len), ERROR);
+            assert_eq!(olm_inbound_group_session_last_error_code(session), OlmErrorCode::OLM_CORRUPTED_PICKLE);
+
+            let mut out_memory = vec![0u8; olm_outbound_group_session_size()];
+            let outbound = olm_outbound_group_session(out_memory.as_mut_ptr() as *mut c_void);
+            assert_eq!(
+                olm_unpickle_outbound_group_session(outbound, b"kez".as_ptr() as *const c_void, 3, p, len),
+                ERROR
+            );
+            assert_eq!(
+                olm_unpickle_outbound_group_session(outbound, b"key".as_ptr() as *const c_void, 3, p, len),
+                ERROR
+            );
+            assert_eq!(olm_outbound_group_session_last_error_code(outbound), OlmErrorCode::OLM_CORRUPTED_PICKLE);
+        }
+    }
 }

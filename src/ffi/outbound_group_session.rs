@@ -4,7 +4,9 @@ use std::ffi::c_void;
 use std::os::raw::c_char;
 
 use super::error::OlmErrorCode;
-use super::{call, clear, init, input, last_error, last_error_code, olm_object, output, query, size, unpickle, wipe, Object};
+use super::{
+    call, clear, init, input, last_error, last_error_code, olm_object, output, query, size, unpickle, wipe, Object,
+};
 use crate::core::megolm::outbound::RANDOM_LENGTH;
 use crate::core::megolm::{OutboundGroupSession, SESSION_ID_LENGTH, SESSION_KEY_LENGTH};
 use crate::core::pickle::{self, Pickle};
@@ -168,4 +170,40 @@ pub unsafe extern "C" fn olm_outbound_group_session_key(
     key_length: usize,
 ) -> usize {
     call(session, |s| s.session_key(output(key as *mut c_void, key_length)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::ERROR;
+
+    #[test]
+    fn init_wipes_the_random_buffer_and_reports_errors() {
+        unsafe {
+            // Memory that is not aligned for the object.
+            let mut memory = vec![0u8; olm_outbound_group_session_size() + 1];
+            let session = olm_outbound_group_session(memory.as_mut_ptr().add(1) as *mut c_void);
+            let needed = olm_init_outbound_group_session_random_length(session);
+            let mut random = vec![7u8; needed];
+            assert_eq!(olm_init_outbound_group_session(session, random.as_mut_ptr(), needed - 1), ERROR);
+            assert_eq!(olm_outbound_group_session_last_error_code(session), OlmErrorCode::OLM_NOT_ENOUGH_RANDOM);
+            random.fill(7);
+            assert_eq!(olm_init_outbound_group_session(session, random.as_mut_ptr(), needed), 0);
+            assert!(random.iter().all(|&b| b == 0));
+            // Errors are sticky.
+            assert_eq!(olm_outbound_group_session_last_error_code(session), OlmErrorCode::OLM_NOT_ENOUGH_RANDOM);
+
+            let mut message = vec![0u8; olm_group_encrypt_message_length(session, 5)];
+            assert_eq!(
+                olm_group_encrypt(session, b"hello".as_ptr(), 5, message.as_mut_ptr(), message.len()),
+                message.len()
+            );
+            assert_eq!(olm_outbound_group_session_message_index(session), 1);
+            let mut id = [0u8; 42];
+            assert_eq!(olm_outbound_group_session_id(session, id.as_mut_ptr(), id.len()), ERROR);
+            assert_eq!(olm_outbound_group_session_last_error_code(session), OlmErrorCode::OLM_OUTPUT_BUFFER_TOO_SMALL);
+            olm_clear_outbound_group_session(session);
+            assert_eq!(olm_outbound_group_session_message_index(session), 0);
+        }
+    }
 }

@@ -91,13 +91,8 @@ pub struct GroupMessage<'a> {
 
 impl<'a> GroupMessage<'a> {
     pub fn decode(input: &'a [u8]) -> Self {
-        let mut message = GroupMessage {
-            version: 0,
-            message_index: None,
-            ciphertext: None,
-            signed: input,
-            signature: &[],
-        };
+        let mut message =
+            GroupMessage { version: 0, message_index: None, ciphertext: None, signed: input, signature: &[] };
         let Some(body_length) = input.len().checked_sub(MAC_LENGTH + SIGNATURE_LENGTH) else {
             return message;
         };

@@ -24,10 +24,7 @@ pub struct OutboundGroupSession {
 impl OutboundGroupSession {
     /// A session at index 0 from `RANDOM_LENGTH` random bytes (extra bytes are ignored).
     pub fn new(random: &[u8]) -> Result<Self, OlmError> {
-        let (ratchet, seed) = random
-            .get(..RANDOM_LENGTH)
-            .ok_or(OlmError::NotEnoughRandom)?
-            .split_at(RATCHET_LENGTH);
+        let (ratchet, seed) = random.get(..RANDOM_LENGTH).ok_or(OlmError::NotEnoughRandom)?.split_at(RATCHET_LENGTH);
         Ok(Self {
             ratchet: Ratchet::new(ratchet.try_into().expect("split above"), 0),
             signing_key: Ed25519KeyPair::from_seed(seed.try_into().expect("split above")),

@@ -140,22 +140,18 @@ mod tests {
         r.advance_to(1);
         r.advance_to(0x0100_0000);
         assert_eq!(r.counter(), 0x0100_0000);
-        let expected = hex(
-            "54022d7dc0298e1637e21c97153092f933c056ff74fe1b922d971f2482c2859c
+        let expected = hex("54022d7dc0298e1637e21c97153092f933c056ff74fe1b922d971f2482c2859c
              7004c01ee49bd6efe0073525af9b1632c5be726d12349cc5bd472bdc2df6540f
              3112591194fda617e568c683101eaecd7eddd6de1fbc0767ae34da1a09a54eab
-             ba9cd955741d1c162323ec825e7c5ce889bbb423a18f23828fb2090d6e2af86a",
-        );
+             ba9cd955741d1c162323ec825e7c5ce889bbb423a18f23828fb2090d6e2af86a");
         assert_eq!(r.data().to_vec(), expected);
 
         r.advance_to(0x0104_1506);
         assert_eq!(r.counter(), 0x0104_1506);
-        let expected = hex(
-            "54022d7dc0298e1637e21c97153092f933c056ff74fe1b922d971f2482c2859c
+        let expected = hex("54022d7dc0298e1637e21c97153092f933c056ff74fe1b922d971f2482c2859c
              55588df5b7a48878428927868164589f3663447b51edc3595b036ca604c46dcd
              5c54850bfa98a1fd79a9df1cbe8fc5681937d30c85c8c31f7bb828816cf9ff3b
-             956cbf807e65126a49558d45c84a2e4cd56f03e24416b98e1cfd97c206aa907a",
-        );
+             956cbf807e65126a49558d45c84a2e4cd56f03e24416b98e1cfd97c206aa907a");
         assert_eq!(r.data().to_vec(), expected);
     }
 
