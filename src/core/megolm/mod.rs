@@ -423,4 +423,41 @@ mod tests {
         assert_eq!(pickled(&session), s(INBOUND_PICKLES[0]));
         check(&mut session, &good, (Ok(b"Message".to_vec()), Some(1)));
     }
+
+    /// A message signed and MACed with the session's keys whose ciphertext is `ciphertext`.
+    fn forged(ciphertext: &[u8]) -> Vec<u8> {
+        let random = random();
+        let ratchet = Ratchet::new(random[..RATCHET_LENGTH].try_into().unwrap(), 0);
+        let signing_key = crate::core::crypto::Ed25519KeyPair::from_seed(random[RATCHET_LENGTH..].try_into().unwrap());
+        let mut raw = vec![0u8; message::message_len(0, ciphertext.len())];
+        let start = message::write_header(&mut raw, 0, ciphertext.len());
+        let mac_start = start + ciphertext.len();
+        raw[start..mac_start].copy_from_slice(ciphertext);
+        let mac = message_keys(&ratchet).mac(&raw[..mac_start]);
+        raw[mac_start..mac_start + message::MAC_LENGTH].copy_from_slice(&mac[..message::MAC_LENGTH]);
+        let signature = signing_key.sign(&raw[..mac_start + message::MAC_LENGTH]);
+        raw[mac_start + message::MAC_LENGTH..].copy_from_slice(&signature);
+        b64(&raw)
+    }
+
+    /// Deliberate difference: a sender can sign and MAC a ciphertext that is empty or not
+    /// whole AES blocks, which makes libolm read or write out of bounds. We refuse it with
+    /// BAD_MESSAGE_MAC, the error libolm gives for a ciphertext that does not decrypt.
+    #[test]
+    fn sender_made_partial_blocks_are_refused() {
+        let mut session = inbound(&s(SESSION_KEY));
+        for ciphertext in [&[][..], &[1u8; 15][..], &[2u8; 17][..]] {
+            let message = forged(ciphertext);
+            assert_eq!(
+                decrypt(&mut session, std::str::from_utf8(&message).unwrap()),
+                (Err(OlmError::BadMessageMac), Some(0))
+            );
+        }
+        // The same forgery of a proper ciphertext decrypts: the refusals above are the lengths'.
+        let ratchet = Ratchet::new(random()[..RATCHET_LENGTH].try_into().unwrap(), 0);
+        let mut ciphertext = [0u8; 16];
+        message_keys(&ratchet).encrypt(b"forged", &mut ciphertext);
+        let message = forged(&ciphertext);
+        assert_eq!(decrypt(&mut session, std::str::from_utf8(&message).unwrap()), (Ok(b"forged".to_vec()), Some(0)));
+    }
 }
