@@ -162,7 +162,7 @@ pub fn aes256_cbc_encrypt(key: &[u8; 32], iv: &[u8; 16], input: &[u8], output: &
 /// libolm fails (the padding is longer than the data) or would read out of bounds (an empty or
 /// partial-block ciphertext).
 pub fn aes256_cbc_decrypt_in_place(key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> Option<usize> {
-    if data.is_empty() || data.len() % AES_BLOCK_LENGTH != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(AES_BLOCK_LENGTH) {
         return None;
     }
     let cipher = Aes256::new(key.into());

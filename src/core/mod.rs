@@ -1,6 +1,7 @@
 //! The safe core: everything libolm does, with no raw pointers and no C types.
 #![forbid(unsafe_code)]
 
+pub mod account;
 pub mod base64;
 pub mod crypto;
 pub mod error;

@@ -26,6 +26,7 @@ use zeroize::Zeroize;
 use crate::core::pickle::UnpickleError;
 use crate::core::OlmError;
 
+pub mod account;
 pub mod error;
 pub mod inbound_group_session;
 pub mod outbound_group_session;
