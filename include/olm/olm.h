@@ -10,6 +10,26 @@
 #include "olm/outbound_group_session.h"
 
 /**
+ * The type of a pre-key message, sent until the session has received a message.
+ */
+#define OLM_MESSAGE_TYPE_PRE_KEY 0
+
+/**
+ * The type of a normal message.
+ */
+#define OLM_MESSAGE_TYPE_MESSAGE 1
+
+/**
+ * An Olm account: a device's identity keys and its one-time and fallback keys.
+ */
+typedef struct OlmAccount OlmAccount;
+
+/**
+ * An Olm session with one other device.
+ */
+typedef struct OlmSession OlmSession;
+
+/**
  * Utility functions: SHA-256 and Ed25519 signature verification.
  */
 typedef struct OlmUtility OlmUtility;
@@ -82,6 +102,391 @@ size_t olm_ed25519_verify(struct OlmUtility *utility,
                           size_t message_length,
                           void *signature,
                           size_t signature_length);
+
+/**
+ * The size of an account object in bytes.
+ */
+size_t olm_account_size(void);
+
+/**
+ * Initialise an account object using the supplied memory. The supplied memory must be at
+ * least olm_account_size() bytes.
+ */
+struct OlmAccount *olm_account(void *memory);
+
+/**
+ * A null terminated string describing the most recent error to happen to an account.
+ */
+const char *olm_account_last_error(const struct OlmAccount *account);
+
+/**
+ * An error code describing the most recent error to happen to an account.
+ */
+OlmErrorCode olm_account_last_error_code(const struct OlmAccount *account);
+
+/**
+ * Clears the memory used to back this account.
+ */
+size_t olm_clear_account(struct OlmAccount *account);
+
+/**
+ * Returns the number of bytes needed to store an account.
+ */
+size_t olm_pickle_account_length(const struct OlmAccount *account);
+
+/**
+ * Stores an account as a base64 string, encrypted with the supplied key. Returns the length
+ * of the pickled account on success; "OUTPUT_BUFFER_TOO_SMALL" if the output is too small.
+ */
+size_t olm_pickle_account(struct OlmAccount *account,
+                          const void *key,
+                          size_t key_length,
+                          void *pickled,
+                          size_t pickled_length);
+
+/**
+ * Loads an account from a pickled base64 string, decrypted with the supplied key. Errors:
+ * "BAD_ACCOUNT_KEY" for a wrong key or changed data, "INVALID_BASE64", "CORRUPTED_PICKLE",
+ * "UNKNOWN_PICKLE_VERSION", "BAD_LEGACY_ACCOUNT_PICKLE", "OLM_PICKLE_EXTRA_DATA". The input
+ * buffer is left intact (libolm destroys it). On failure the account is unchanged.
+ */
+size_t olm_unpickle_account(struct OlmAccount *account,
+                            const void *key,
+                            size_t key_length,
+                            void *pickled,
+                            size_t pickled_length);
+
+/**
+ * The number of random bytes needed to create an account.
+ */
+size_t olm_create_account_random_length(const struct OlmAccount *account);
+
+/**
+ * Creates a new account. "NOT_ENOUGH_RANDOM" if there weren't enough random bytes. The random
+ * buffer is wiped.
+ */
+size_t olm_create_account(struct OlmAccount *account, void *random, size_t random_length);
+
+/**
+ * The size of the output buffer needed to hold the identity keys.
+ */
+size_t olm_account_identity_keys_length(const struct OlmAccount *account);
+
+/**
+ * Writes the public parts of the identity keys for the account into the identity_keys
+ * output buffer, as JSON. "OUTPUT_BUFFER_TOO_SMALL" if the buffer is too small.
+ */
+size_t olm_account_identity_keys(struct OlmAccount *account,
+                                 void *identity_keys,
+                                 size_t identity_key_length);
+
+/**
+ * The length of an ed25519 signature encoded as base64.
+ */
+size_t olm_account_signature_length(const struct OlmAccount *account);
+
+/**
+ * Signs a message with the ed25519 key for this account. "OUTPUT_BUFFER_TOO_SMALL" if the
+ * signature buffer is too small.
+ */
+size_t olm_account_sign(struct OlmAccount *account,
+                        const void *message,
+                        size_t message_length,
+                        void *signature,
+                        size_t signature_length);
+
+/**
+ * The size of the output buffer needed to hold the one time keys.
+ */
+size_t olm_account_one_time_keys_length(const struct OlmAccount *account);
+
+/**
+ * Writes the public parts of the unpublished one time keys for the account into the
+ * one_time_keys output buffer, as JSON, newest first.
+ */
+size_t olm_account_one_time_keys(struct OlmAccount *account,
+                                 void *one_time_keys,
+                                 size_t one_time_keys_length);
+
+/**
+ * Marks the current set of one time keys and fallback key as being published. Returns the
+ * number of one-time keys that were marked.
+ */
+size_t olm_account_mark_keys_as_published(struct OlmAccount *account);
+
+/**
+ * The largest number of one time keys this account can store.
+ */
+size_t olm_account_max_number_of_one_time_keys(const struct OlmAccount *account);
+
+/**
+ * The number of random bytes needed to generate a given number of new one time keys.
+ */
+size_t olm_account_generate_one_time_keys_random_length(const struct OlmAccount *account,
+                                                        size_t number_of_keys);
+
+/**
+ * Generates a number of new one time keys. If the total number of keys stored by this account
+ * exceeds max_number_of_one_time_keys() then the old keys are discarded. "NOT_ENOUGH_RANDOM"
+ * if there weren't enough random bytes. The random buffer is wiped.
+ */
+size_t olm_account_generate_one_time_keys(struct OlmAccount *account,
+                                          size_t number_of_keys,
+                                          void *random,
+                                          size_t random_length);
+
+/**
+ * The number of random bytes needed to generate a fallback key.
+ */
+size_t olm_account_generate_fallback_key_random_length(const struct OlmAccount *account);
+
+/**
+ * Generates a new fallback key; the current one becomes the previous one.
+ * "NOT_ENOUGH_RANDOM" if there weren't enough random bytes. The random buffer is wiped.
+ */
+size_t olm_account_generate_fallback_key(struct OlmAccount *account,
+                                         void *random,
+                                         size_t random_length);
+
+/**
+ * The number of bytes needed to hold the fallback key as returned by olm_account_fallback_key.
+ */
+size_t olm_account_fallback_key_length(const struct OlmAccount *account);
+
+/**
+ * Deprecated: use olm_account_unpublished_fallback_key instead. Writes the current fallback
+ * key, published or not, as JSON.
+ */
+size_t olm_account_fallback_key(struct OlmAccount *account,
+                                void *fallback_key,
+                                size_t fallback_key_size);
+
+/**
+ * The number of bytes needed to hold the unpublished fallback key as returned by
+ * olm_account_unpublished_fallback_key.
+ */
+size_t olm_account_unpublished_fallback_key_length(const struct OlmAccount *account);
+
+/**
+ * Writes the fallback key, if it has not been published yet, as JSON.
+ */
+size_t olm_account_unpublished_fallback_key(struct OlmAccount *account,
+                                            void *fallback_key,
+                                            size_t fallback_key_size);
+
+/**
+ * Forget about the old fallback key. This should be called once you are reasonably certain
+ * that you will not receive any more messages that use the old fallback key.
+ */
+void olm_account_forget_old_fallback_key(struct OlmAccount *account);
+
+/**
+ * The size of a session object in bytes.
+ */
+size_t olm_session_size(void);
+
+/**
+ * Initialise a session object using the supplied memory. The supplied memory must be at least
+ * olm_session_size() bytes.
+ */
+struct OlmSession *olm_session(void *memory);
+
+/**
+ * A null terminated string describing the most recent error to happen to a session.
+ */
+const char *olm_session_last_error(const struct OlmSession *session);
+
+/**
+ * An error code describing the most recent error to happen to a session.
+ */
+OlmErrorCode olm_session_last_error_code(const struct OlmSession *session);
+
+/**
+ * Clears the memory used to back this session.
+ */
+size_t olm_clear_session(struct OlmSession *session);
+
+/**
+ * Returns the number of bytes needed to store a session.
+ */
+size_t olm_pickle_session_length(const struct OlmSession *session);
+
+/**
+ * Stores a session as a base64 string, encrypted with the supplied key. Returns the length of
+ * the pickled session on success; "OUTPUT_BUFFER_TOO_SMALL" if the output is too small.
+ */
+size_t olm_pickle_session(struct OlmSession *session,
+                          const void *key,
+                          size_t key_length,
+                          void *pickled,
+                          size_t pickled_length);
+
+/**
+ * Loads a session from a pickled base64 string, decrypted with the supplied key. Errors:
+ * "BAD_ACCOUNT_KEY" for a wrong key or changed data, "INVALID_BASE64", "CORRUPTED_PICKLE",
+ * "UNKNOWN_PICKLE_VERSION", "OLM_PICKLE_EXTRA_DATA". The input buffer is left intact (libolm
+ * destroys it). On failure the session is unchanged.
+ */
+size_t olm_unpickle_session(struct OlmSession *session,
+                            const void *key,
+                            size_t key_length,
+                            void *pickled,
+                            size_t pickled_length);
+
+/**
+ * The number of random bytes needed to create an outbound session.
+ */
+size_t olm_create_outbound_session_random_length(const struct OlmSession *session);
+
+/**
+ * Creates a new out-bound session for sending messages to a given identity_key and
+ * one_time_key. Returns olm_error() on failure. If the keys couldn't be decoded as base64 then
+ * olm_session_last_error() will be "INVALID_BASE64". If there weren't enough random bytes then
+ * olm_session_last_error() will be "NOT_ENOUGH_RANDOM". A key of small order (which would make
+ * the shared secret public) is refused with "BAD_MESSAGE_KEY_ID", where libolm accepts it. The
+ * random buffer is wiped once the keys have been decoded.
+ */
+size_t olm_create_outbound_session(struct OlmSession *session,
+                                   const struct OlmAccount *account,
+                                   const void *their_identity_key,
+                                   size_t their_identity_key_length,
+                                   const void *their_one_time_key,
+                                   size_t their_one_time_key_length,
+                                   void *random,
+                                   size_t random_length);
+
+/**
+ * Create a new in-bound session for sending/receiving messages from an incoming PRE_KEY
+ * message. Returns olm_error() on failure. If the base64 couldn't be decoded then
+ * olm_session_last_error will be "INVALID_BASE64". If the message couldn't be decoded then olm_session_last_error() will be "BAD_MESSAGE_FORMAT". If the
+ * message refers to an unknown one time key then olm_session_last_error() will be
+ * "BAD_MESSAGE_KEY_ID". The message buffer is decoded in place (destroyed), as in libolm.
+ */
+size_t olm_create_inbound_session(struct OlmSession *session,
+                                  struct OlmAccount *account,
+                                  void *one_time_key_message,
+                                  size_t message_length);
+
+/**
+ * Same as olm_create_inbound_session, but ensures that the identity key in the pre-key message
+ * matches the expected identity key, supplied via the their_identity_key parameter. Fails
+ * early if there is no match ("BAD_MESSAGE_KEY_ID").
+ */
+size_t olm_create_inbound_session_from(struct OlmSession *session,
+                                       struct OlmAccount *account,
+                                       const void *their_identity_key,
+                                       size_t their_identity_key_length,
+                                       void *one_time_key_message,
+                                       size_t message_length);
+
+/**
+ * The length of the buffer needed to return the id for this session.
+ */
+size_t olm_session_id_length(const struct OlmSession *session);
+
+/**
+ * An identifier for this session. Will be the same for both ends of the conversation. If the
+ * id buffer is too small then olm_session_last_error() will be "OUTPUT_BUFFER_TOO_SMALL".
+ */
+size_t olm_session_id(struct OlmSession *session, void *id, size_t id_length);
+
+/**
+ * Whether the session has received a message (1) or not (0).
+ */
+int olm_session_has_received_message(const struct OlmSession *session);
+
+/**
+ * Write a null-terminated string describing the internal state of an olm session to the
+ * buffer provided for debugging and logging purposes. If the buffer is not large enough to
+ * hold the entire string, it will be truncated and will end with "...". A buffer length of 600
+ * will be enough to hold any output.
+ */
+void olm_session_describe(struct OlmSession *session, char *buf, size_t buflen);
+
+/**
+ * Checks if the PRE_KEY message is for this in-bound session. This can happen if multiple
+ * messages are sent to this account before this account sends a message in reply. The
+ * one_time_key_message buffer is destroyed. Returns 1 if the session matches. Returns 0 if the
+ * session does not match. Returns olm_error() on failure ("INVALID_BASE64").
+ */
+size_t olm_matches_inbound_session(struct OlmSession *session,
+                                   void *one_time_key_message,
+                                   size_t message_length);
+
+/**
+ * Checks if the PRE_KEY message is for this in-bound session, and was sent from the given
+ * identity key. The one_time_key_message buffer is destroyed. Returns 1 if the session
+ * matches, 0 if it does not, olm_error() on failure ("INVALID_BASE64").
+ */
+size_t olm_matches_inbound_session_from(struct OlmSession *session,
+                                        const void *their_identity_key,
+                                        size_t their_identity_key_length,
+                                        void *one_time_key_message,
+                                        size_t message_length);
+
+/**
+ * Removes the one time keys that the session used from the account. Returns olm_error() on
+ * failure. If the account doesn't have any matching one time keys then
+ * olm_account_last_error() will be "BAD_MESSAGE_KEY_ID". A fallback key is not removed (its id
+ * is returned).
+ */
+size_t olm_remove_one_time_keys(struct OlmAccount *account, struct OlmSession *session);
+
+/**
+ * The type of the next message that olm_encrypt() will return. Returns OLM_MESSAGE_TYPE_PRE_KEY
+ * if the message will be a PRE_KEY message. Returns OLM_MESSAGE_TYPE_MESSAGE if the message
+ * will be a normal message.
+ */
+size_t olm_encrypt_message_type(const struct OlmSession *session);
+
+/**
+ * The number of random bytes needed to encrypt the next message.
+ */
+size_t olm_encrypt_random_length(const struct OlmSession *session);
+
+/**
+ * The size of the next message in bytes for the given number of plain-text bytes.
+ */
+size_t olm_encrypt_message_length(const struct OlmSession *session, size_t plaintext_length);
+
+/**
+ * Encrypts a message using the session. Returns the length of the message in bytes on
+ * success. Writes the message as base64 into the message buffer. Returns olm_error() on
+ * failure. If the message buffer is too small then olm_session_last_error() will be
+ * "OUTPUT_BUFFER_TOO_SMALL". If there weren't enough random bytes then
+ * olm_session_last_error() will be "NOT_ENOUGH_RANDOM". The random buffer is wiped once the
+ * message buffer has been found large enough, even if encryption then fails, as in libolm.
+ */
+size_t olm_encrypt(struct OlmSession *session,
+                   const void *plaintext,
+                   size_t plaintext_length,
+                   void *random,
+                   size_t random_length,
+                   void *message,
+                   size_t message_length);
+
+/**
+ * The maximum number of bytes of plain-text a given message could decode to. The actual size
+ * could be different due to padding. The input message buffer is destroyed. Returns
+ * olm_error() on failure ("INVALID_BASE64", "BAD_MESSAGE_FORMAT").
+ */
+size_t olm_decrypt_max_plaintext_length(struct OlmSession *session,
+                                        size_t message_type,
+                                        void *message,
+                                        size_t message_length);
+
+/**
+ * Decrypts a message using the session. The input message buffer is destroyed. Returns the
+ * length of the plain-text on success. Returns olm_error() on failure: "OUTPUT_BUFFER_TOO_SMALL",
+ * "INVALID_BASE64", "BAD_MESSAGE_VERSION", "BAD_MESSAGE_FORMAT" or "BAD_MESSAGE_MAC". A failed
+ * decryption leaves the session unchanged.
+ */
+size_t olm_decrypt(struct OlmSession *session,
+                   size_t message_type,
+                   void *message,
+                   size_t message_length,
+                   void *plaintext,
+                   size_t max_plaintext_length);
 
 #ifdef __cplusplus
 }  // extern "C"
