@@ -210,6 +210,8 @@ pub struct Out {
     /// The object's last error after the call (code, string); errors are sticky, so this is
     /// compared after successes too.
     pub error: Option<(u32, String)>,
+    /// The caller's random buffer after the call (libolm wipes it in some calls).
+    pub random: Option<Vec<u8>>,
 }
 
 impl Out {
@@ -219,11 +221,17 @@ impl Out {
 
     /// The result of a call on `obj`, with the object's error state.
     pub fn of(obj: &Obj, ret: usize) -> Out {
-        Out { ret: ret as u64, data: Vec::new(), error: Some(obj.error()) }
+        Out { ret: ret as u64, data: Vec::new(), error: Some(obj.error()), random: None }
     }
 
     pub fn with(mut self, data: impl Into<Vec<u8>>) -> Out {
         self.data.push(data.into());
+        self
+    }
+
+    /// The random buffer as the call left it.
+    pub fn with_random(mut self, random: Vec<u8>) -> Out {
+        self.random = Some(random);
         self
     }
 
@@ -289,7 +297,13 @@ impl Report {
     /// Checks that both libraries did the same; returns the common outcome, or `None` when
     /// they diverged (the scenario then stops, as everything after would differ too).
     pub fn same(&mut self, family: &'static str, label: &str, outs: [Out; 2]) -> Option<Out> {
-        let [reference, ours] = outs;
+        let [reference, mut ours] = outs;
+        // A random buffer libolm wipes must be wiped; ours may wipe it where libolm does not.
+        if let (Some(theirs), Some(mine)) = (&reference.random, &ours.random) {
+            if theirs.iter().any(|&b| b != 0) && mine.iter().all(|&b| b == 0) {
+                ours.random = Some(theirs.clone());
+            }
+        }
         let ok = reference == ours;
         self.check(family, ok, || format!("{label}: libolm {} / ours {}", show(&reference), show(&ours)));
         ok.then_some(reference)
@@ -337,9 +351,10 @@ impl Report {
 fn show(o: &Out) -> String {
     let ret = if o.ret == usize::MAX as u64 { "olm_error()".to_string() } else { o.ret.to_string() };
     let data: Vec<String> = o.data.iter().map(|d| preview(d)).collect();
+    let random = o.random.as_ref().map_or(String::new(), |r| format!(" random {}", preview(r)));
     match &o.error {
-        Some((code, s)) => format!("ret {ret} err {code} {s} data [{}]", data.join(", ")),
-        None => format!("ret {ret} data [{}]", data.join(", ")),
+        Some((code, s)) => format!("ret {ret} err {code} {s} data [{}]{random}", data.join(", ")),
+        None => format!("ret {ret} data [{}]{random}", data.join(", ")),
     }
 }
 

@@ -44,7 +44,7 @@ impl<'a> Acct<'a> {
     pub fn create(&mut self, random: &[u8]) -> Out {
         let mut rnd = random.to_vec();
         let ret = unsafe { (self.a.olm_create_account)(self.obj.ptr, rnd.as_mut_ptr(), rnd.len()) };
-        Out::of(&self.obj, ret).with(rnd)
+        Out::of(&self.obj, ret).with_random(rnd)
     }
 
     pub fn identity_keys(&mut self, len: usize) -> Out {
@@ -58,13 +58,13 @@ impl<'a> Acct<'a> {
     pub fn generate_one_time_keys(&mut self, count: usize, random: &[u8]) -> Out {
         let mut rnd = random.to_vec();
         let ret = unsafe { (self.a.olm_account_generate_one_time_keys)(self.obj.ptr, count, rnd.as_mut_ptr(), rnd.len()) };
-        Out::of(&self.obj, ret).with(rnd)
+        Out::of(&self.obj, ret).with_random(rnd)
     }
 
     pub fn generate_fallback_key(&mut self, random: &[u8]) -> Out {
         let mut rnd = random.to_vec();
         let ret = unsafe { (self.a.olm_account_generate_fallback_key)(self.obj.ptr, rnd.as_mut_ptr(), rnd.len()) };
-        Out::of(&self.obj, ret).with(rnd)
+        Out::of(&self.obj, ret).with_random(rnd)
     }
 
     pub fn fallback_key(&mut self, len: usize) -> Out {

@@ -35,7 +35,7 @@ impl<'a> Side<'a> {
     fn create(&mut self, who: usize, random: &[u8]) -> Out {
         let mut rnd = random.to_vec();
         let ret = unsafe { (self.s.olm_create_sas)(self.peers[who].ptr, rnd.as_mut_ptr(), rnd.len()) };
-        Out::of(&self.peers[who], ret).with(rnd)
+        Out::of(&self.peers[who], ret).with_random(rnd)
     }
 
     fn pubkey(&mut self, who: usize, len: usize) -> Out {

@@ -44,7 +44,7 @@ impl<'a> Sess<'a> {
                 rnd.len(),
             )
         };
-        Out::of(&self.obj, ret).with(rnd)
+        Out::of(&self.obj, ret).with_random(rnd)
     }
 
     fn create_inbound(&mut self, account: &mut Acct, from: Option<&[u8]>, message: &[u8]) -> Out {
@@ -91,7 +91,7 @@ impl<'a> Sess<'a> {
         let ret = unsafe {
             (self.s.olm_encrypt)(self.obj.ptr, plaintext.as_ptr(), plaintext.len(), rnd.as_mut_ptr(), rnd.len(), message.as_mut_ptr(), message.len())
         };
-        let mut out = Out::of(&self.obj, ret).with(message).with(rnd);
+        let mut out = Out::of(&self.obj, ret).with(message).with_random(rnd);
         out.data.push(vec![kind as u8, need as u8]);
         out
     }
@@ -319,7 +319,7 @@ fn send(r: &mut Report, sides: &mut [Side; 2], from: usize, pending: &mut Vec<Ms
     }
     let out = r.step(F, "encrypt", sides, |s| s.peers[from].session.encrypt(&plaintext, None, &random, None))?;
     if !out.failed() {
-        pending.push(Msg { to: 1 - from, kind: out.data[2][0] as usize, body: out.output(), plaintext });
+        pending.push(Msg { to: 1 - from, kind: out.data[1][0] as usize, body: out.output(), plaintext });
     }
     Some(())
 }
