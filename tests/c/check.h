@@ -12,6 +12,10 @@
 
 #include "olm/olm.h"
 
+#ifndef CHECK_VARIANT
+#define CHECK_VARIANT ""
+#endif
+
 static int check_passed, check_failed;
 
 #define CHECK(cond, ...)                                                  \
@@ -28,8 +32,8 @@ static int check_passed, check_failed;
 
 #define END()                                                             \
     do {                                                                  \
-        printf("%s: %d passed, %d failed\n", __FILE__, check_passed,      \
-               check_failed);                                             \
+        printf("%s%s: %d passed, %d failed\n", __FILE__, CHECK_VARIANT,   \
+               check_passed, check_failed);                               \
         return check_failed ? 1 : 0;                                      \
     } while (0)
 
