@@ -177,6 +177,15 @@ fn new_side<'a>(r: &mut Report, i: usize, a: &'a Account, s: &'a Session) -> Sid
     Side { peers: [peer(), peer()] }
 }
 
+/// Alice on one library and Bob on the other, mirrored on the second side: every message one
+/// library writes is read by the other, and the two mirrors must still agree byte for byte.
+fn mixed_sides<'a>(r: &mut Report, a: [&'a Account; 2], s: [&'a Session; 2]) -> [Side<'a>; 2] {
+    let mut peer = |k: usize| Peer { account: Acct::new(a[k], offset(r, k)), session: Sess::new(s[k], offset(r, k)) };
+    let first = Side { peers: [peer(0), peer(1)] };
+    let second = Side { peers: [peer(1), peer(0)] };
+    [first, second]
+}
+
 /// Pickles a session (and sometimes the accounts) on both sides and swaps the pickles: each
 /// library continues from the other's.
 fn pickle_crosswise(r: &mut Report, sides: &mut [Side; 2], who: usize) -> Option<()> {
@@ -451,7 +460,11 @@ pub fn run(r: &mut Report, libs: [&Lib; 2], rounds: usize) {
     };
     let Some(sessions) = both(r, F, libs, |l| &l.session) else { return };
     for i in 0..rounds {
-        let mut sides = [0, 1].map(|k| new_side(r, k, accounts[k], sessions[k]));
+        let mut sides = if i % 3 == 1 {
+            mixed_sides(r, accounts, sessions)
+        } else {
+            [0, 1].map(|k| new_side(r, k, accounts[k], sessions[k]))
+        };
         let turns = if i % 3 == 0 { 150 } else { 40 };
         conversation(r, &mut sides, turns);
     }
