@@ -50,3 +50,11 @@ def alice_and_bob():
     assert inbound.decrypt(first) == "hello bob"
     bob.remove_one_time_keys(inbound)
     return alice, bob, outbound, inbound
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once which library ran, and why everything was skipped if it was."""
+    from harness import OLM_UNAVAILABLE, OUR_LIBRARY
+    terminalreporter.write_line("libolm under test: %s" % OUR_LIBRARY)
+    if OLM_UNAVAILABLE:
+        terminalreporter.write_line("every test skipped: %s" % OLM_UNAVAILABLE)
