@@ -10,6 +10,11 @@
 #include "olm/outbound_group_session.h"
 
 /**
+ * An Olm account: a device's identity keys and its one-time and fallback keys.
+ */
+typedef struct OlmAccount OlmAccount;
+
+/**
  * Utility functions: SHA-256 and Ed25519 signature verification.
  */
 typedef struct OlmUtility OlmUtility;
@@ -82,6 +87,183 @@ size_t olm_ed25519_verify(struct OlmUtility *utility,
                           size_t message_length,
                           void *signature,
                           size_t signature_length);
+
+/**
+ * The size of an account object in bytes.
+ */
+size_t olm_account_size(void);
+
+/**
+ * Initialise an account object using the supplied memory. The supplied memory must be at
+ * least olm_account_size() bytes.
+ */
+struct OlmAccount *olm_account(void *memory);
+
+/**
+ * A null terminated string describing the most recent error to happen to an account.
+ */
+const char *olm_account_last_error(const struct OlmAccount *account);
+
+/**
+ * An error code describing the most recent error to happen to an account.
+ */
+OlmErrorCode olm_account_last_error_code(const struct OlmAccount *account);
+
+/**
+ * Clears the memory used to back this account.
+ */
+size_t olm_clear_account(struct OlmAccount *account);
+
+/**
+ * Returns the number of bytes needed to store an account.
+ */
+size_t olm_pickle_account_length(const struct OlmAccount *account);
+
+/**
+ * Stores an account as a base64 string, encrypted with the supplied key. Returns the length
+ * of the pickled account on success; "OUTPUT_BUFFER_TOO_SMALL" if the output is too small.
+ */
+size_t olm_pickle_account(struct OlmAccount *account,
+                          const void *key,
+                          size_t key_length,
+                          void *pickled,
+                          size_t pickled_length);
+
+/**
+ * Loads an account from a pickled base64 string, decrypted with the supplied key. Errors:
+ * "BAD_ACCOUNT_KEY" for a wrong key or changed data, "INVALID_BASE64", "CORRUPTED_PICKLE",
+ * "UNKNOWN_PICKLE_VERSION", "BAD_LEGACY_ACCOUNT_PICKLE", "OLM_PICKLE_EXTRA_DATA". The input
+ * buffer is left intact (libolm destroys it). On failure the account is unchanged.
+ */
+size_t olm_unpickle_account(struct OlmAccount *account,
+                            const void *key,
+                            size_t key_length,
+                            void *pickled,
+                            size_t pickled_length);
+
+/**
+ * The number of random bytes needed to create an account.
+ */
+size_t olm_create_account_random_length(const struct OlmAccount *account);
+
+/**
+ * Creates a new account. "NOT_ENOUGH_RANDOM" if there weren't enough random bytes. The random
+ * buffer is wiped.
+ */
+size_t olm_create_account(struct OlmAccount *account, void *random, size_t random_length);
+
+/**
+ * The size of the output buffer needed to hold the identity keys.
+ */
+size_t olm_account_identity_keys_length(const struct OlmAccount *account);
+
+/**
+ * Writes the public parts of the identity keys for the account into the identity_keys
+ * output buffer, as JSON. "OUTPUT_BUFFER_TOO_SMALL" if the buffer is too small.
+ */
+size_t olm_account_identity_keys(struct OlmAccount *account,
+                                 void *identity_keys,
+                                 size_t identity_key_length);
+
+/**
+ * The length of an ed25519 signature encoded as base64.
+ */
+size_t olm_account_signature_length(const struct OlmAccount *account);
+
+/**
+ * Signs a message with the ed25519 key for this account. "OUTPUT_BUFFER_TOO_SMALL" if the
+ * signature buffer is too small.
+ */
+size_t olm_account_sign(struct OlmAccount *account,
+                        const void *message,
+                        size_t message_length,
+                        void *signature,
+                        size_t signature_length);
+
+/**
+ * The size of the output buffer needed to hold the one time keys.
+ */
+size_t olm_account_one_time_keys_length(const struct OlmAccount *account);
+
+/**
+ * Writes the public parts of the unpublished one time keys for the account into the
+ * one_time_keys output buffer, as JSON, newest first.
+ */
+size_t olm_account_one_time_keys(struct OlmAccount *account,
+                                 void *one_time_keys,
+                                 size_t one_time_keys_length);
+
+/**
+ * Marks the current set of one time keys and fallback key as being published. Returns the
+ * number of one-time keys that were marked.
+ */
+size_t olm_account_mark_keys_as_published(struct OlmAccount *account);
+
+/**
+ * The largest number of one time keys this account can store.
+ */
+size_t olm_account_max_number_of_one_time_keys(const struct OlmAccount *account);
+
+/**
+ * The number of random bytes needed to generate a given number of new one time keys.
+ */
+size_t olm_account_generate_one_time_keys_random_length(const struct OlmAccount *account,
+                                                        size_t number_of_keys);
+
+/**
+ * Generates a number of new one time keys. If the total number of keys stored by this account
+ * exceeds max_number_of_one_time_keys() then the old keys are discarded. "NOT_ENOUGH_RANDOM"
+ * if there weren't enough random bytes. The random buffer is wiped.
+ */
+size_t olm_account_generate_one_time_keys(struct OlmAccount *account,
+                                          size_t number_of_keys,
+                                          void *random,
+                                          size_t random_length);
+
+/**
+ * The number of random bytes needed to generate a fallback key.
+ */
+size_t olm_account_generate_fallback_key_random_length(const struct OlmAccount *account);
+
+/**
+ * Generates a new fallback key; the current one becomes the previous one.
+ * "NOT_ENOUGH_RANDOM" if there weren't enough random bytes. The random buffer is wiped.
+ */
+size_t olm_account_generate_fallback_key(struct OlmAccount *account,
+                                         void *random,
+                                         size_t random_length);
+
+/**
+ * The number of bytes needed to hold the fallback key as returned by olm_account_fallback_key.
+ */
+size_t olm_account_fallback_key_length(const struct OlmAccount *account);
+
+/**
+ * Deprecated: use olm_account_unpublished_fallback_key instead. Writes the current fallback
+ * key, published or not, as JSON.
+ */
+size_t olm_account_fallback_key(struct OlmAccount *account,
+                                void *fallback_key,
+                                size_t fallback_key_size);
+
+/**
+ * The number of bytes needed to hold the unpublished fallback key as returned by
+ * olm_account_unpublished_fallback_key.
+ */
+size_t olm_account_unpublished_fallback_key_length(const struct OlmAccount *account);
+
+/**
+ * Writes the fallback key, if it has not been published yet, as JSON.
+ */
+size_t olm_account_unpublished_fallback_key(struct OlmAccount *account,
+                                            void *fallback_key,
+                                            size_t fallback_key_size);
+
+/**
+ * Forget about the old fallback key. This should be called once you are reasonably certain
+ * that you will not receive any more messages that use the old fallback key.
+ */
+void olm_account_forget_old_fallback_key(struct OlmAccount *account);
 
 #ifdef __cplusplus
 }  // extern "C"

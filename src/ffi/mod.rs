@@ -26,7 +26,10 @@ use zeroize::Zeroize;
 use crate::core::pickle::UnpickleError;
 use crate::core::OlmError;
 
+pub mod account;
 pub mod error;
+pub mod pk;
+pub mod sas;
 pub mod utility;
 
 use error::{error_string, OlmErrorCode};
