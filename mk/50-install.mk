@@ -48,7 +48,8 @@ install: release
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(OLM_INSTALLED_FILES))
-	-rmdir $(addprefix $(DESTDIR),$(OLM_INSTALLED_DIRS)) 2>/dev/null
+	for d in $(addprefix $(DESTDIR),$(OLM_INSTALLED_DIRS)); do \
+	  if [ -d $$d ]; then rmdir --ignore-fail-on-non-empty $$d; fi; done
 	@if [ -z "$(DESTDIR)" ] && [ -w /etc/ld.so.cache ]; then ldconfig; fi
 
 # Built against the build tree (target/release, with run path), never the system's libolm.
