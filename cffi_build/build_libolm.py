@@ -3,7 +3,7 @@ generated headers (include/olm/*.h) and links it to this library's libolm.so.
 
 This is python-olm's own route with our library in place of its bundled C++ one: the public headers
 are run through the C preprocessor with empty stand-ins for <stddef.h> and <stdint.h> (CFFI knows
-those types), `memset` is declared because python-olm calls `lib.memset` to wipe buffers, and the
+those types), their integer macros are kept as CFFI constants, `memset` is declared because python-olm calls `lib.memset` to wipe buffers, and the
 result is the cdef. The module records a run path to the library's directory, so it finds our
 libolm.so.3 without LD_LIBRARY_PATH (and never falls back to the system's libolm).
 
@@ -15,6 +15,7 @@ olm_cdef.h, the preprocessed declarations, for reading.
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -32,15 +33,28 @@ HEADERS = ["olm/olm.h", "olm/inbound_group_session.h", "olm/outbound_group_sessi
 MEMSET = "void *memset(void *s, int c, size_t n);\n"
 
 
-def preprocessed_declarations(include_dir):
-    """Our headers as one C text that CFFI's cdef accepts: no comments, no line markers, no
-    system declarations, no C++ guards."""
+def preprocess(include_dir, *options):
+    """The C preprocessor's output for our headers, without the system's headers or macros."""
     source = "".join("#include <%s>\n" % h for h in HEADERS)
     cpp = os.environ.get("CPP", "cpp").split()
-    text = subprocess.run(
-        cpp + ["-P", "-nostdinc", "-I", os.path.join(HERE, "dummy"), "-I", include_dir, "-"],
+    return subprocess.run(
+        cpp + list(options) + ["-undef", "-nostdinc", "-I", os.path.join(HERE, "dummy"),
+                               "-I", include_dir, "-"],
         input=source, capture_output=True, text=True, check=True).stdout
-    return text + MEMSET
+
+
+def integer_constants(include_dir):
+    """The headers' integer macros (e.g. OLM_MESSAGE_TYPE_PRE_KEY), which preprocessing would
+    otherwise dissolve; include guards (no value) and reserved names are left out."""
+    pattern = re.compile(r"#define ([A-Za-z][A-Za-z0-9_]*) (-?[0-9]+)$")
+    return "".join(line + "\n" for line in preprocess(include_dir, "-dM").splitlines()
+                   if pattern.match(line))
+
+
+def preprocessed_declarations(include_dir):
+    """Our headers as one C text that CFFI's cdef accepts: no comments, no line markers, no
+    system declarations, no C++ guards; integer macros kept."""
+    return integer_constants(include_dir) + preprocess(include_dir, "-P") + MEMSET
 
 
 def make_ffi(include_dir, libdir):

@@ -67,4 +67,5 @@ test-python-venv: python-venv
 # Debian's python3-olm links libolm.so.3; LD_LIBRARY_PATH makes the loader find ours first.
 test-python-dropin: soname-link
 	OLM_LIBRARY=$(OUR_LIB) LD_LIBRARY_PATH=$(OUR_LIBDIR) \
+	  OLM_PYTHON_README=$(CURDIR)/$(VENV)/share/python-olm/README.md \
 	  $(DEBIAN_PYTHON) -m pytest $(DROPIN_PYTEST_ARGS) -p no:cacheprovider python_tests
