@@ -5,8 +5,6 @@ python-olm over our library gives exactly what it gave over Debian's libolm 3.2.
 import json
 import os
 
-import pytest
-
 from harness import olm, require
 
 with open(os.path.join(os.path.dirname(__file__), "known_answers.json")) as f:
@@ -26,41 +24,37 @@ def test_account(fixed_random):
         KNOWN["alice_identity"]
 
 
-@require("utility", "account", "session")
-def test_session(fixed_random):
+def recorded_olm_steps():
+    """The recording's account and session steps, in its order (so the random stream is at the
+    same place afterwards): what they made."""
     alice, bob = olm.Account(), olm.Account()
     bob.generate_one_time_keys(2)
     bob.generate_fallback_key()
     one_time_key = bob.one_time_keys["curve25519"]["AAAAAQ"]
     outbound = olm.OutboundSession(alice, bob.identity_keys["curve25519"], one_time_key)
     message = outbound.encrypt("first message")
+    inbound = olm.InboundSession(bob, message)
+    plaintext = inbound.decrypt(message)
+    reply = inbound.encrypt("reply")
+    return alice, outbound, message, plaintext, reply
+
+
+@require("utility", "account", "session")
+def test_session(fixed_random):
+    alice, outbound, message, plaintext, reply = recorded_olm_steps()
     assert outbound.id == KNOWN["session_id"]
     assert message.ciphertext == KNOWN["pre_key_message"]
-    inbound = olm.InboundSession(bob, message)
-    assert inbound.decrypt(message) == "first message"
-    assert inbound.encrypt("reply").ciphertext == KNOWN["reply"]
+    assert plaintext == "first message"
+    assert reply.ciphertext == KNOWN["reply"]
     assert alice.pickle("pass").decode() == KNOWN["alice_pickle"]
     assert outbound.pickle("pass").decode() == KNOWN["session_pickle"]
     restored = olm.Session.from_pickle(KNOWN["session_pickle"].encode(), "pass")
     assert restored.decrypt(olm.OlmMessage(KNOWN["reply"])) == "reply"
 
 
-def _skip_to_group(fixed_random):
-    """The stream position the recording reached before the group session (accounts, sessions)."""
-    alice, bob = olm.Account(), olm.Account()
-    bob.generate_one_time_keys(2)
-    bob.generate_fallback_key()
-    one_time_key = bob.one_time_keys["curve25519"]["AAAAAQ"]
-    outbound = olm.OutboundSession(alice, bob.identity_keys["curve25519"], one_time_key)
-    message = outbound.encrypt("first message")
-    inbound = olm.InboundSession(bob, message)
-    inbound.decrypt(message)
-    inbound.encrypt("reply")
-
-
 @require("utility", "account", "session", "megolm")
 def test_megolm(fixed_random):
-    _skip_to_group(fixed_random)
+    recorded_olm_steps()
     group = olm.OutboundGroupSession()
     assert group.session_key == KNOWN["group_key"]
     assert group.encrypt("group message") == KNOWN["group_message"]
@@ -71,7 +65,7 @@ def test_megolm(fixed_random):
 
 @require("utility", "account", "session", "megolm", "pk", "sas")
 def test_pk_and_sas(fixed_random):
-    _skip_to_group(fixed_random)
+    recorded_olm_steps()
     olm.OutboundGroupSession().encrypt("group message")
     decryption = olm.PkDecryption()
     assert decryption.public_key == KNOWN["pk_public"]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from harness import FAMILIES, OUR_LIBRARY, exported, mapped_libolm_files, olm, require
+from harness import FAMILIES, OUR_LIBRARY, exported, mapped_libolm_files, require
 
 pytestmark = require("utility")
 
