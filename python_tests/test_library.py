@@ -41,6 +41,17 @@ def test_library_version_is_the_release_we_replace(_libolm):
     assert [p[0] for p in parts] == [3, 2, 16]
 
 
+def test_libolm_module_offers_everything_python_olm_uses(_libolm):
+    """The `_libolm` module (ours built by cffi_build/, or Debian's) has every function python-olm
+    calls that our library exports, the message-type constants and memset."""
+    names = [n for family in FAMILIES.values() for n in family if n in exported()]
+    missing = [n for n in names if not hasattr(_libolm.lib, n)]
+    assert not missing
+    assert _libolm.lib.memset is not None
+    if "olm_encrypt" in exported():
+        assert (_libolm.lib.OLM_MESSAGE_TYPE_PRE_KEY, _libolm.lib.OLM_MESSAGE_TYPE_MESSAGE) == (0, 1)
+
+
 # python-olm's README: every `>>>` statement of every example, run verbatim and in order in one
 # namespace, each shown result compared with what the statement gives here.
 README = os.environ.get("OLM_PYTHON_README")
