@@ -62,7 +62,7 @@ test-python: test-python-venv test-python-dropin
 
 test-python-venv: python-venv
 	OLM_LIBRARY=$(OUR_LIB) OLM_PYTHON_README=$(CURDIR)/$(VENV)/share/python-olm/README.md \
-	  $(VENV)/bin/python -m pytest $(PYTEST_ARGS) python_tests
+	  OLM_PYOLM_SDIST=$(PYOLM_SDIST) $(VENV)/bin/python -m pytest $(PYTEST_ARGS) python_tests
 
 # Debian's python3-olm links libolm.so.3; LD_LIBRARY_PATH makes the loader find ours first.
 test-python-dropin: soname-link

@@ -52,6 +52,30 @@ def test_libolm_module_offers_everything_python_olm_uses(_libolm):
         assert (_libolm.lib.OLM_MESSAGE_TYPE_PRE_KEY, _libolm.lib.OLM_MESSAGE_TYPE_MESSAGE) == (0, 1)
 
 
+def test_python_olm_is_the_unchanged_release():
+    """On the venv route, the imported olm package is python-olm 3.2.16's olm/ folder exactly as
+    in the release's sdist (whose sha256 the Makefile checks)."""
+    sdist = os.environ.get("OLM_PYOLM_SDIST")
+    if not sdist:
+        pytest.skip("not the venv route (OLM_PYOLM_SDIST names python-olm's sdist there)")
+    import tarfile
+
+    import olm
+    package = os.path.dirname(olm.__file__)
+    with tarfile.open(sdist) as tar:
+        released = {m.name.split("/olm/", 1)[1]: tar.extractfile(m).read() for m in tar
+                    if m.isfile() and m.name.startswith("python-olm-3.2.16/olm/")}
+    installed = {}
+    for directory, _, files in os.walk(package):
+        for name in files:
+            if "__pycache__" not in directory:
+                path = os.path.join(directory, name)
+                with open(path, "rb") as f:
+                    installed[os.path.relpath(path, package)] = f.read()
+    assert sorted(installed) == sorted(released)
+    assert installed == released
+
+
 # python-olm's README: every `>>>` statement of every example, run verbatim and in order in one
 # namespace, each shown result compared with what the statement gives here.
 README = os.environ.get("OLM_PYTHON_README")
