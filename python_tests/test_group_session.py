@@ -62,6 +62,9 @@ def test_plaintext_kinds(group):
     assert inbound.decrypt(outbound.encrypt("ünïcödé ✓"))[0] == "ünïcödé ✓"
     assert inbound.decrypt(outbound.encrypt(b"bytes"))[0] == "bytes"
     assert inbound.decrypt(outbound.encrypt(b"\xffok"))[0] == "\ufffdok"
+    assert inbound.decrypt(outbound.encrypt(b"\xffok"), "ignore")[0] == "ok"
+    with pytest.raises(UnicodeDecodeError):
+        inbound.decrypt(outbound.encrypt(b"\xff"), "strict")
     assert inbound.decrypt(outbound.encrypt("x" * 50000))[0] == "x" * 50000
 
 

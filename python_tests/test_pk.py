@@ -109,3 +109,18 @@ def test_signing_seed_length():
         olm.PkSigning(b"x" * 31)
     # Only the first 32 bytes are the seed.
     assert olm.PkSigning(b"x" * 33).public_key == olm.PkSigning(b"x" * 32).public_key
+
+
+def test_plaintext_that_is_not_utf8(decryption):
+    encryption = olm.PkEncryption(decryption.public_key)
+    assert decryption.decrypt(encryption.encrypt(b"\xedok")) == "\ufffdok"
+    assert decryption.decrypt(encryption.encrypt(b"\xedok"), "ignore") == "ok"
+    with pytest.raises(UnicodeDecodeError):
+        decryption.decrypt(encryption.encrypt(b"\xed"), "strict")
+
+
+def test_ephemeral_key_that_is_not_base64(decryption):
+    message = olm.PkEncryption(decryption.public_key).encrypt("hello")
+    message.ephemeral_key = "?"
+    with pytest.raises(olm.PkDecryptionError, match="INVALID_BASE64"):
+        decryption.decrypt(message)

@@ -92,6 +92,9 @@ def test_plaintext_kinds(alice_and_bob):
     assert inbound.decrypt(outbound.encrypt(b"bytes")) == "bytes"
     invalid_utf8 = outbound.encrypt(b"\xff\xfeok")
     assert inbound.decrypt(invalid_utf8) == "\ufffd\ufffdok"
+    assert inbound.decrypt(outbound.encrypt(b"\xffok"), "ignore") == "ok"
+    with pytest.raises(UnicodeDecodeError):
+        inbound.decrypt(outbound.encrypt(b"\xff"), "strict")
 
 
 def test_matches_tells_which_session_a_pre_key_message_belongs_to():
