@@ -15,7 +15,6 @@ olm_cdef.h, the preprocessed declarations, for reading.
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -43,18 +42,10 @@ def preprocess(include_dir, *options):
         input=source, capture_output=True, text=True, check=True).stdout
 
 
-def integer_constants(include_dir):
-    """The headers' integer macros (e.g. OLM_MESSAGE_TYPE_PRE_KEY), which preprocessing would
-    otherwise dissolve; include guards (no value) and reserved names are left out."""
-    pattern = re.compile(r"#define ([A-Za-z][A-Za-z0-9_]*) (-?[0-9]+)$")
-    return "".join(line + "\n" for line in preprocess(include_dir, "-dM").splitlines()
-                   if pattern.match(line))
-
-
 def preprocessed_declarations(include_dir):
     """Our headers as one C text that CFFI's cdef accepts: no comments, no line markers, no
-    system declarations, no C++ guards; integer macros kept."""
-    return integer_constants(include_dir) + preprocess(include_dir, "-P") + MEMSET
+    system declarations, no C++ guards."""
+    return preprocess(include_dir, "-P") + MEMSET
 
 
 def make_ffi(include_dir, libdir):

@@ -9,15 +9,8 @@
 #include "olm/inbound_group_session.h"
 #include "olm/outbound_group_session.h"
 
-/**
- * The type of a pre-key message, sent until the session has received a message.
- */
-#define OLM_MESSAGE_TYPE_PRE_KEY 0
-
-/**
- * The type of a normal message.
- */
-#define OLM_MESSAGE_TYPE_MESSAGE 1
+static const size_t OLM_MESSAGE_TYPE_PRE_KEY = 0;
+static const size_t OLM_MESSAGE_TYPE_MESSAGE = 1;
 
 /**
  * An Olm account: a device's identity keys and its one-time and fallback keys.
