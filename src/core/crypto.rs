@@ -4,6 +4,7 @@
 
 use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use aes::Aes256;
+use curve25519_dalek::{EdwardsPoint, Scalar};
 use ed25519_dalek::hazmat::ExpandedSecretKey;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256, Sha512};
@@ -55,7 +56,9 @@ pub struct Curve25519KeyPair {
 
 impl Curve25519KeyPair {
     pub fn from_private_key(private_key: &[u8; 32]) -> Self {
-        let public_key = x25519_dalek::x25519(*private_key, x25519_dalek::X25519_BASEPOINT_BYTES);
+        // Fixed-base multiplication with the precomputed Edwards basepoint table: the same
+        // result as X25519(k, 9) (clamping included), about 4x faster than the ladder.
+        let public_key = curve25519_dalek::MontgomeryPoint::mul_base_clamped(*private_key).to_bytes();
         Self { public_key, private_key: *private_key }
     }
 
@@ -107,13 +110,25 @@ impl Ed25519KeyPair {
         pair
     }
 
+    /// RFC 8032 signing. The stored public key bytes are hashed as they are, as libolm does,
+    /// so signing needs no point decompression (a field exponentiation per signature).
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         let esk = ExpandedSecretKey::from_bytes(&self.private_key);
-        // A pickle could hold a public key that is not a curve point; libolm would then hash
-        // the stored bytes anyway. Fall back to the key derived from the scalar in that case.
-        let verifying_key = ed25519_dalek::VerifyingKey::from_bytes(&self.public_key)
-            .unwrap_or_else(|_| ed25519_dalek::VerifyingKey::from(&esk));
-        ed25519_dalek::hazmat::raw_sign::<Sha512>(&esk, message, &verifying_key).to_bytes()
+        let nonce_hash: Zeroizing<[u8; 64]> =
+            Zeroizing::new(Sha512::new().chain_update(esk.hash_prefix).chain_update(message).finalize().into());
+        let nonce = Zeroizing::new(Scalar::from_bytes_mod_order_wide(&nonce_hash));
+        let commitment = EdwardsPoint::mul_base(&nonce).compress();
+        let challenge: [u8; 64] = Sha512::new()
+            .chain_update(commitment.as_bytes())
+            .chain_update(self.public_key)
+            .chain_update(message)
+            .finalize()
+            .into();
+        let s = Scalar::from_bytes_mod_order_wide(&challenge) * esk.scalar + *nonce;
+        let mut signature = [0u8; 64];
+        signature[..32].copy_from_slice(commitment.as_bytes());
+        signature[32..].copy_from_slice(s.as_bytes());
+        signature
     }
 }
 
@@ -270,6 +285,34 @@ mod tests {
             carry = s >> 8;
         }
         assert!(!ed25519_verify(&pair.public_key, b"hello", &malleated));
+    }
+
+    #[test]
+    fn rfc8032_ed25519_test_1() {
+        let seed: [u8; 32] = hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+        let pair = Ed25519KeyPair::from_seed(&seed);
+        assert_eq!(pair.public_key, hex::<32>("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
+        let expected: [u8; 64] = hex(
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+        );
+        assert_eq!(pair.sign(b""), expected);
+    }
+
+    #[test]
+    fn fixed_base_public_key_matches_the_ladder() {
+        for seed in 0u8..16 {
+            let private_key = [seed.wrapping_mul(37) ^ 0xa5; 32];
+            let ladder = x25519_dalek::x25519(private_key, x25519_dalek::X25519_BASEPOINT_BYTES);
+            assert_eq!(Curve25519KeyPair::from_private_key(&private_key).public_key, ladder);
+        }
+    }
+
+    fn hex<const N: usize>(s: &str) -> [u8; N] {
+        let mut out = [0u8; N];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
+        }
+        out
     }
 
     #[test]
