@@ -7,7 +7,7 @@
 //! implementations, and the median batch is kept: the ratios come from one run under the same
 //! conditions.
 //!
-//! Usage: olm-bench [--quick] [--only SUBSTRING] [--ours PATH] [--libolm PATH]
+//! Usage: olm-bench [--quick] [--only SUBSTRING] [--impl ours|libolm|vodozemac] [--calls N] [--ours PATH] [--libolm PATH]
 //! Exits non-zero if any operation fails on any implementation.
 
 mod capi;
@@ -51,6 +51,8 @@ impl Rng {
         }
     }
 }
+
+const IMPLEMENTATIONS: [&str; 3] = ["ours", "libolm", "vodozemac"];
 
 type CSetup = Box<dyn Fn(&'static Api) -> Result<Step, Unavailable>>;
 type VSetup = Box<dyn Fn() -> Result<Step, String>>;
@@ -240,6 +242,10 @@ struct Args {
     quick: bool,
     /// Only the operations whose name contains this.
     only: Option<String>,
+    /// Only this implementation (ours, libolm, vodozemac).
+    implementation: Option<String>,
+    /// Instead of timing, make exactly this many calls (for callgrind / perf).
+    calls: Option<u64>,
     ours: PathBuf,
     libolm: PathBuf,
 }
@@ -249,6 +255,8 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         quick: false,
         only: None,
+        implementation: None,
+        calls: None,
         ours: root.join("target/release/libolm.so"),
         libolm: PathBuf::from("/usr/lib/x86_64-linux-gnu/libolm.so.3"),
     };
@@ -257,9 +265,11 @@ fn parse_args() -> Result<Args, String> {
         match arg.as_str() {
             "--quick" => args.quick = true,
             "--only" => args.only = Some(it.next().ok_or("--only SUBSTRING")?),
+            "--impl" => args.implementation = Some(it.next().ok_or("--impl ours|libolm|vodozemac")?),
+            "--calls" => args.calls = Some(it.next().and_then(|n| n.parse().ok()).ok_or("--calls N")?),
             "--ours" => args.ours = it.next().ok_or("--ours PATH")?.into(),
             "--libolm" => args.libolm = it.next().ok_or("--libolm PATH")?.into(),
-            _ => return Err(format!("unknown argument {arg}; usage: olm-bench [--quick] [--only SUBSTRING] [--ours PATH] [--libolm PATH]")),
+            _ => return Err(format!("unknown argument {arg}; usage: olm-bench [--quick] [--only SUBSTRING] [--impl ours|libolm|vodozemac] [--calls N] [--ours PATH] [--libolm PATH]")),
         }
     }
     Ok(args)
@@ -309,8 +319,20 @@ fn main() {
                 Err(e) => cells[2] = Cell::Failed(format!("setup: {e}")),
             }
         }
-        measure(&mut steps, &mut cells, budget);
-        for (who, cell) in ["ours", "libolm", "vodozemac"].iter().zip(cells.iter()) {
+        if let Some(name) = &args.implementation {
+            steps.retain(|(slot, _)| IMPLEMENTATIONS[*slot] == name.as_str());
+        }
+        if let Some(calls) = args.calls {
+            for (slot, step) in &mut steps {
+                match (0..calls).try_for_each(|_| step()) {
+                    Ok(()) => cells[*slot] = Cell::Time(0.0),
+                    Err(e) => cells[*slot] = Cell::Failed(e),
+                }
+            }
+        } else {
+            measure(&mut steps, &mut cells, budget);
+        }
+        for (who, cell) in IMPLEMENTATIONS.iter().zip(cells.iter()) {
             match cell {
                 Cell::Failed(e) => failures.push(format!("{} / {who}: {e}", op.name)),
                 // libolm and vodozemac have every operation they are asked for.
@@ -321,6 +343,10 @@ fn main() {
         rows.push((op.name, op.bytes, cells));
     }
 
+    if let Some(calls) = args.calls {
+        println!("{calls} calls of each of {} operation(s), untimed", rows.len());
+        return finish(&failures);
+    }
     println!("| operation | ours | libolm | vodozemac | libolm/ours | vodozemac/ours |");
     println!("|---|---:|---:|---:|---:|---:|");
     let (mut vs_libolm, mut vs_vodozemac) = (Vec::new(), Vec::new());
