@@ -113,9 +113,15 @@ impl Ed25519KeyPair {
     /// RFC 8032 signing. The stored public key bytes are hashed as they are, as libolm does,
     /// so signing needs no point decompression (a field exponentiation per signature).
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
-        let esk = ExpandedSecretKey::from_bytes(&self.private_key);
+        // libolm signs with the stored scalar as it is (reduced mod L), not clamped as dalek's
+        // ExpandedSecretKey would: the two agree for every generated key, but not for an unset
+        // (all-zero) one, e.g. a pk signing object used before its seed is set.
+        let mut scalar_bytes = Zeroizing::new([0u8; 32]);
+        scalar_bytes.copy_from_slice(&self.private_key[..32]);
+        let scalar = Zeroizing::new(Scalar::from_bytes_mod_order(*scalar_bytes));
+        let hash_prefix = &self.private_key[32..];
         let nonce_hash: Zeroizing<[u8; 64]> =
-            Zeroizing::new(Sha512::new().chain_update(esk.hash_prefix).chain_update(message).finalize().into());
+            Zeroizing::new(Sha512::new().chain_update(hash_prefix).chain_update(message).finalize().into());
         let nonce = Zeroizing::new(Scalar::from_bytes_mod_order_wide(&nonce_hash));
         let commitment = EdwardsPoint::mul_base(&nonce).compress();
         let challenge: [u8; 64] = Sha512::new()
@@ -124,7 +130,7 @@ impl Ed25519KeyPair {
             .chain_update(message)
             .finalize()
             .into();
-        let s = Scalar::from_bytes_mod_order_wide(&challenge) * esk.scalar + *nonce;
+        let s = Scalar::from_bytes_mod_order_wide(&challenge) * *scalar + *nonce;
         let mut signature = [0u8; 64];
         signature[..32].copy_from_slice(commitment.as_bytes());
         signature[32..].copy_from_slice(s.as_bytes());

@@ -5,7 +5,11 @@ pub mod account;
 pub mod base64;
 pub mod crypto;
 pub mod error;
+pub mod megolm;
+pub mod olm;
 pub mod pickle;
+pub mod pk;
+pub mod sas;
 pub mod utility;
 
 pub use error::OlmError;

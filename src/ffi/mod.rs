@@ -28,6 +28,11 @@ use crate::core::OlmError;
 
 pub mod account;
 pub mod error;
+pub mod inbound_group_session;
+pub mod outbound_group_session;
+pub mod pk;
+pub mod sas;
+pub mod session;
 pub mod utility;
 
 use error::{error_string, OlmErrorCode};
