@@ -152,11 +152,17 @@ macro_rules! sym {
 /// An object in caller-owned memory, as libolm's API wants it.
 pub struct Object {
     _memory: Vec<u8>,
-    pub ptr: Obj,
+    // Private, read through ptr(): a closure that uses an object then captures all of it
+    // (memory included), not just a copy of the pointer to memory that would be freed.
+    ptr: Obj,
     last_error: LastError,
 }
 
 impl Object {
+    pub fn ptr(&self) -> Obj {
+        self.ptr
+    }
+
     pub fn new(size: unsafe extern "C" fn() -> usize, init: unsafe extern "C" fn(*mut u8) -> Obj, last_error: LastError) -> Object {
         // SAFETY: size() and init() are libolm's constructors; the memory is as large as asked.
         unsafe {

@@ -26,10 +26,10 @@ fn random(rng: &mut Rng, length: usize) -> Vec<u8> {
 
 fn create_account(api: &Api, rng: &mut Rng) -> R<Object> {
     let account = new_account_object(api)?;
-    let length = unsafe { sym!(api, olm_create_account_random_length)(account.ptr) };
+    let length = unsafe { sym!(api, olm_create_account_random_length)(account.ptr()) };
     let mut bytes = random(rng, length);
     let create = sym!(api, olm_create_account);
-    account.check(unsafe { create(account.ptr, bytes.as_mut_ptr(), length) }, "create account")?;
+    account.check(unsafe { create(account.ptr(), bytes.as_mut_ptr(), length) }, "create account")?;
     Ok(account)
 }
 
@@ -41,22 +41,22 @@ fn read_json(api_call: impl FnOnce(*mut u8, usize) -> usize, length: usize, obje
 
 /// The account's (curve25519, ed25519) identity keys, base64.
 fn identity_keys(api: &Api, account: &Object) -> R<(String, String)> {
-    let length = unsafe { sym!(api, olm_account_identity_keys_length)(account.ptr) };
+    let length = unsafe { sym!(api, olm_account_identity_keys_length)(account.ptr()) };
     let get = sym!(api, olm_account_identity_keys);
-    let json = read_json(|p, n| unsafe { get(account.ptr, p, n) }, length, account)?;
+    let json = read_json(|p, n| unsafe { get(account.ptr(), p, n) }, length, account)?;
     let key = |name: &str| json[name].as_str().map(str::to_owned).ok_or_else(|| format!("no {name} key"));
     Ok((key("curve25519")?, key("ed25519")?))
 }
 
 /// A fresh fallback key of the account, base64.
 fn fallback_key(api: &Api, account: &Object, rng: &mut Rng) -> R<String> {
-    let length = unsafe { sym!(api, olm_account_generate_fallback_key_random_length)(account.ptr) };
+    let length = unsafe { sym!(api, olm_account_generate_fallback_key_random_length)(account.ptr()) };
     let mut bytes = random(rng, length);
     let generate = sym!(api, olm_account_generate_fallback_key);
-    account.check(unsafe { generate(account.ptr, bytes.as_mut_ptr(), length) }, "generate fallback key")?;
-    let length = unsafe { sym!(api, olm_account_fallback_key_length)(account.ptr) };
+    account.check(unsafe { generate(account.ptr(), bytes.as_mut_ptr(), length) }, "generate fallback key")?;
+    let length = unsafe { sym!(api, olm_account_fallback_key_length)(account.ptr()) };
     let get = sym!(api, olm_account_fallback_key);
-    let json = read_json(|p, n| unsafe { get(account.ptr, p, n) }, length, account)?;
+    let json = read_json(|p, n| unsafe { get(account.ptr(), p, n) }, length, account)?;
     let key = json["curve25519"].as_object().and_then(|keys| keys.values().next()).and_then(|k| k.as_str());
     Ok(key.ok_or_else(|| "no fallback key".to_string())?.to_owned())
 }
@@ -85,14 +85,14 @@ impl SessionFns {
     /// Encrypts into `out`; returns (message type, message length).
     fn encrypt(&self, session: &Object, rng: &mut Rng, plaintext: &[u8], out: &mut [u8]) -> Result<(usize, usize), String> {
         unsafe {
-            let message_type = (self.message_type)(session.ptr);
-            let random_length = (self.random_length)(session.ptr);
+            let message_type = (self.message_type)(session.ptr());
+            let random_length = (self.random_length)(session.ptr());
             let mut bytes = [0u8; 64];
             ensure(random_length <= bytes.len(), "encrypt random length")?;
             rng.fill(&mut bytes[..random_length]);
-            let length = (self.message_length)(session.ptr, plaintext.len());
+            let length = (self.message_length)(session.ptr(), plaintext.len());
             ensure(length <= out.len(), "message length")?;
-            let written = (self.encrypt)(session.ptr, plaintext.as_ptr(), plaintext.len(), bytes.as_mut_ptr(), random_length, out.as_mut_ptr(), length);
+            let written = (self.encrypt)(session.ptr(), plaintext.as_ptr(), plaintext.len(), bytes.as_mut_ptr(), random_length, out.as_mut_ptr(), length);
             Ok((message_type, session.check(written, "encrypt")?))
         }
     }
@@ -100,7 +100,7 @@ impl SessionFns {
     /// Decrypts a copy of `message`; checks the plaintext length.
     fn decrypt(&self, session: &Object, message_type: usize, message: &[u8], scratch: &mut [u8], plaintext: &mut [u8], expected: usize) -> Result<(), String> {
         scratch[..message.len()].copy_from_slice(message);
-        let n = unsafe { (self.decrypt)(session.ptr, message_type, scratch.as_mut_ptr(), message.len(), plaintext.as_mut_ptr(), plaintext.len()) };
+        let n = unsafe { (self.decrypt)(session.ptr(), message_type, scratch.as_mut_ptr(), message.len(), plaintext.as_mut_ptr(), plaintext.len()) };
         ensure(session.check(n, "decrypt")? == expected, "plaintext length")
     }
 }
@@ -122,11 +122,11 @@ fn bob(api: &Api, rng: &mut Rng) -> R<Bob> {
 
 fn outbound_session(api: &Api, alice: &Object, bob: &Bob, rng: &mut Rng) -> R<Object> {
     let session = new_session_object(api)?;
-    let length = unsafe { sym!(api, olm_create_outbound_session_random_length)(session.ptr) };
+    let length = unsafe { sym!(api, olm_create_outbound_session_random_length)(session.ptr()) };
     let mut bytes = random(rng, length);
     let create = sym!(api, olm_create_outbound_session);
     let (ik, fk) = (bob.identity_key.as_bytes(), bob.fallback_key.as_bytes());
-    let r = unsafe { create(session.ptr, alice.ptr, ik.as_ptr(), ik.len(), fk.as_ptr(), fk.len(), bytes.as_mut_ptr(), length) };
+    let r = unsafe { create(session.ptr(), alice.ptr(), ik.as_ptr(), ik.len(), fk.as_ptr(), fk.len(), bytes.as_mut_ptr(), length) };
     session.check(r, "create outbound session")?;
     Ok(session)
 }
@@ -145,7 +145,7 @@ fn session_pair(api: &Api, rng: &mut Rng) -> R<(Object, Object)> {
     let bob_session = new_session_object(api)?;
     scratch[..n].copy_from_slice(&message[..n]);
     let inbound = sym!(api, olm_create_inbound_session);
-    bob_session.check(unsafe { inbound(bob_session.ptr, bob.account.ptr, scratch.as_mut_ptr(), n) }, "create inbound session")?;
+    bob_session.check(unsafe { inbound(bob_session.ptr(), bob.account.ptr(), scratch.as_mut_ptr(), n) }, "create inbound session")?;
     fns.decrypt(&bob_session, t, &message[..n], &mut scratch, &mut plaintext, 5)?;
     let (t, n) = fns.encrypt(&bob_session, rng, b"hi", &mut message)?;
     fns.decrypt(&alice, t, &message[..n], &mut scratch, &mut plaintext, 2)?;
@@ -159,7 +159,7 @@ pub fn account_create(api: &'static Api) -> R<Step> {
     // Initialise the same memory each time, as a caller creating a new account would.
     let size = unsafe { sym!(api, olm_account_size)() };
     let mut memory = vec![0u8; size];
-    let length = unsafe { sym!(api, olm_create_account_random_length)(account.ptr) };
+    let length = unsafe { sym!(api, olm_create_account_random_length)(account.ptr()) };
     let create = sym!(api, olm_create_account);
     let mut bytes = vec![0u8; length];
     Ok(Box::new(move || unsafe {
@@ -172,49 +172,49 @@ pub fn account_create(api: &'static Api) -> R<Step> {
 pub fn generate_one_time_keys(api: &'static Api) -> R<Step> {
     let mut rng = Rng::new(2);
     let account = create_account(api, &mut rng)?;
-    let length = unsafe { sym!(api, olm_account_generate_one_time_keys_random_length)(account.ptr, 100) };
+    let length = unsafe { sym!(api, olm_account_generate_one_time_keys_random_length)(account.ptr(), 100) };
     let generate = sym!(api, olm_account_generate_one_time_keys);
     let mut bytes = vec![0u8; length];
     Ok(Box::new(move || {
         rng.fill(&mut bytes);
-        account.check(unsafe { generate(account.ptr, 100, bytes.as_mut_ptr(), length) }, "generate one-time keys").map(drop)
+        account.check(unsafe { generate(account.ptr(), 100, bytes.as_mut_ptr(), length) }, "generate one-time keys").map(drop)
     }))
 }
 
 pub fn identity_keys_json(api: &'static Api) -> R<Step> {
     let mut rng = Rng::new(3);
     let account = create_account(api, &mut rng)?;
-    let length = unsafe { sym!(api, olm_account_identity_keys_length)(account.ptr) };
+    let length = unsafe { sym!(api, olm_account_identity_keys_length)(account.ptr()) };
     let get = sym!(api, olm_account_identity_keys);
     let mut out = vec![0u8; length];
-    Ok(Box::new(move || account.check(unsafe { get(account.ptr, out.as_mut_ptr(), length) }, "identity keys").map(drop)))
+    Ok(Box::new(move || account.check(unsafe { get(account.ptr(), out.as_mut_ptr(), length) }, "identity keys").map(drop)))
 }
 
 pub fn account_sign(api: &'static Api) -> R<Step> {
     let mut rng = Rng::new(4);
     let account = create_account(api, &mut rng)?;
-    let length = unsafe { sym!(api, olm_account_signature_length)(account.ptr) };
+    let length = unsafe { sym!(api, olm_account_signature_length)(account.ptr()) };
     let sign = sym!(api, olm_account_sign);
     let mut out = vec![0u8; length];
     let m = SIGNED_MESSAGE;
-    Ok(Box::new(move || account.check(unsafe { sign(account.ptr, m.as_ptr(), m.len(), out.as_mut_ptr(), length) }, "sign").map(drop)))
+    Ok(Box::new(move || account.check(unsafe { sign(account.ptr(), m.as_ptr(), m.len(), out.as_mut_ptr(), length) }, "sign").map(drop)))
 }
 
 pub fn ed25519_verify(api: &'static Api) -> R<Step> {
     let mut rng = Rng::new(5);
     let account = create_account(api, &mut rng)?;
     let (_, ed25519) = identity_keys(api, &account)?;
-    let length = unsafe { sym!(api, olm_account_signature_length)(account.ptr) };
+    let length = unsafe { sym!(api, olm_account_signature_length)(account.ptr()) };
     let sign = sym!(api, olm_account_sign);
     let mut signature = vec![0u8; length];
     let m = SIGNED_MESSAGE;
-    account.check(unsafe { sign(account.ptr, m.as_ptr(), m.len(), signature.as_mut_ptr(), length) }, "sign")?;
+    account.check(unsafe { sign(account.ptr(), m.as_ptr(), m.len(), signature.as_mut_ptr(), length) }, "sign")?;
     let utility = new_utility(api)?;
     let verify = sym!(api, olm_ed25519_verify);
     let mut scratch = signature.clone();
     Ok(Box::new(move || {
         scratch.copy_from_slice(&signature);
-        let r = unsafe { verify(utility.ptr, ed25519.as_ptr(), ed25519.len(), m.as_ptr(), m.len(), scratch.as_mut_ptr(), scratch.len()) };
+        let r = unsafe { verify(utility.ptr(), ed25519.as_ptr(), ed25519.len(), m.as_ptr(), m.len(), scratch.as_mut_ptr(), scratch.len()) };
         ensure(utility.check(r, "verify")? == 0, "signature verifies")
     }))
 }
@@ -227,14 +227,14 @@ pub fn outbound_session_create(api: &'static Api) -> R<Step> {
     let init = sym!(api, olm_session);
     let size = unsafe { sym!(api, olm_session_size)() };
     let mut memory = vec![0u8; size];
-    let length = unsafe { sym!(api, olm_create_outbound_session_random_length)(session.ptr) };
+    let length = unsafe { sym!(api, olm_create_outbound_session_random_length)(session.ptr()) };
     let create = sym!(api, olm_create_outbound_session);
     let mut bytes = vec![0u8; length];
     Ok(Box::new(move || unsafe {
         let fresh = init(memory.as_mut_ptr());
         rng.fill(&mut bytes);
         let (ik, fk) = (bob.identity_key.as_bytes(), bob.fallback_key.as_bytes());
-        let r = create(fresh, alice.ptr, ik.as_ptr(), ik.len(), fk.as_ptr(), fk.len(), bytes.as_mut_ptr(), length);
+        let r = create(fresh, alice.ptr(), ik.as_ptr(), ik.len(), fk.as_ptr(), fk.len(), bytes.as_mut_ptr(), length);
         ensure(r != usize::MAX, "create outbound session")
     }))
 }
@@ -254,9 +254,9 @@ pub fn inbound_session_create(api: &'static Api) -> R<Step> {
     let mut scratch = vec![0u8; n];
     let mut plaintext = vec![0u8; n];
     Ok(Box::new(move || unsafe {
-        init(session.ptr as *mut u8);
+        init(session.ptr() as *mut u8);
         scratch.copy_from_slice(&message);
-        session.check(inbound(session.ptr, bob.account.ptr, scratch.as_mut_ptr(), n), "create inbound session")?;
+        session.check(inbound(session.ptr(), bob.account.ptr(), scratch.as_mut_ptr(), n), "create inbound session")?;
         fns.decrypt(&session, t, &message, &mut scratch, &mut plaintext, PAYLOAD_1K.len())
     }))
 }
@@ -288,21 +288,21 @@ pub fn olm_ping_pong(api: &'static Api) -> R<Step> {
 
 fn outbound_group(api: &Api, rng: &mut Rng) -> R<Object> {
     let session = new_outbound_group(api)?;
-    let length = unsafe { sym!(api, olm_init_outbound_group_session_random_length)(session.ptr) };
+    let length = unsafe { sym!(api, olm_init_outbound_group_session_random_length)(session.ptr()) };
     let mut bytes = random(rng, length);
     let init = sym!(api, olm_init_outbound_group_session);
-    session.check(unsafe { init(session.ptr, bytes.as_mut_ptr(), length) }, "init outbound group session")?;
+    session.check(unsafe { init(session.ptr(), bytes.as_mut_ptr(), length) }, "init outbound group session")?;
     Ok(session)
 }
 
 fn inbound_group_from(api: &Api, outbound: &Object) -> R<Object> {
-    let length = unsafe { sym!(api, olm_outbound_group_session_key_length)(outbound.ptr) };
+    let length = unsafe { sym!(api, olm_outbound_group_session_key_length)(outbound.ptr()) };
     let mut key = vec![0u8; length];
     let get = sym!(api, olm_outbound_group_session_key);
-    let n = outbound.check(unsafe { get(outbound.ptr, key.as_mut_ptr(), length) }, "session key")?;
+    let n = outbound.check(unsafe { get(outbound.ptr(), key.as_mut_ptr(), length) }, "session key")?;
     let inbound = new_inbound_group(api)?;
     let init = sym!(api, olm_init_inbound_group_session);
-    inbound.check(unsafe { init(inbound.ptr, key.as_ptr(), n) }, "init inbound group session")?;
+    inbound.check(unsafe { init(inbound.ptr(), key.as_ptr(), n) }, "init inbound group session")?;
     Ok(inbound)
 }
 
@@ -310,11 +310,11 @@ pub fn megolm_encrypt(api: &'static Api, size: usize) -> R<Step> {
     let mut rng = Rng::new(10);
     let session = outbound_group(api, &mut rng)?;
     let plaintext = crate::payload(size);
-    let length = unsafe { sym!(api, olm_group_encrypt_message_length)(session.ptr, size) };
+    let length = unsafe { sym!(api, olm_group_encrypt_message_length)(session.ptr(), size) };
     let encrypt = sym!(api, olm_group_encrypt);
     let mut out = vec![0u8; length];
     Ok(Box::new(move || {
-        let r = unsafe { encrypt(session.ptr, plaintext.as_ptr(), size, out.as_mut_ptr(), length) };
+        let r = unsafe { encrypt(session.ptr(), plaintext.as_ptr(), size, out.as_mut_ptr(), length) };
         session.check(r, "group encrypt").map(drop)
     }))
 }
@@ -324,10 +324,10 @@ pub fn megolm_decrypt(api: &'static Api, size: usize) -> R<Step> {
     let outbound = outbound_group(api, &mut rng)?;
     let inbound = inbound_group_from(api, &outbound)?;
     let plaintext = crate::payload(size);
-    let length = unsafe { sym!(api, olm_group_encrypt_message_length)(outbound.ptr, size) };
+    let length = unsafe { sym!(api, olm_group_encrypt_message_length)(outbound.ptr(), size) };
     let encrypt = sym!(api, olm_group_encrypt);
     let mut message = vec![0u8; length];
-    let n = outbound.check(unsafe { encrypt(outbound.ptr, plaintext.as_ptr(), size, message.as_mut_ptr(), length) }, "group encrypt")?;
+    let n = outbound.check(unsafe { encrypt(outbound.ptr(), plaintext.as_ptr(), size, message.as_mut_ptr(), length) }, "group encrypt")?;
     message.truncate(n);
     let decrypt = sym!(api, olm_group_decrypt);
     let mut scratch = message.clone();
@@ -335,7 +335,7 @@ pub fn megolm_decrypt(api: &'static Api, size: usize) -> R<Step> {
     Ok(Box::new(move || {
         scratch.copy_from_slice(&message);
         let mut index = u32::MAX;
-        let r = unsafe { decrypt(inbound.ptr, scratch.as_mut_ptr(), n, out.as_mut_ptr(), out.len(), &mut index) };
+        let r = unsafe { decrypt(inbound.ptr(), scratch.as_mut_ptr(), n, out.as_mut_ptr(), out.len(), &mut index) };
         ensure(inbound.check(r, "group decrypt")? == size && index == 0, "group plaintext")
     }))
 }
@@ -344,11 +344,11 @@ pub fn megolm_advance(api: &'static Api) -> R<Step> {
     let mut rng = Rng::new(12);
     let outbound = outbound_group(api, &mut rng)?;
     let inbound = inbound_group_from(api, &outbound)?;
-    let length = unsafe { sym!(api, olm_export_inbound_group_session_length)(inbound.ptr) };
+    let length = unsafe { sym!(api, olm_export_inbound_group_session_length)(inbound.ptr()) };
     let export = sym!(api, olm_export_inbound_group_session);
     let mut out = vec![0u8; length];
     Ok(Box::new(move || {
-        let r = unsafe { export(inbound.ptr, out.as_mut_ptr(), length, 1 << 20) };
+        let r = unsafe { export(inbound.ptr(), out.as_mut_ptr(), length, 1 << 20) };
         inbound.check(r, "export at 2^20").map(drop)
     }))
 }
@@ -363,17 +363,17 @@ fn pickle_steps(
     do_unpickle: bool,
 ) -> R<Step> {
     let mut pickled = vec![0u8; length];
-    let n = object.check(unsafe { pickle(object.ptr, KEY.as_ptr(), KEY.len(), pickled.as_mut_ptr(), length) }, "pickle")?;
+    let n = object.check(unsafe { pickle(object.ptr(), KEY.as_ptr(), KEY.len(), pickled.as_mut_ptr(), length) }, "pickle")?;
     let mut scratch = pickled.clone();
     if do_unpickle {
         Ok(Box::new(move || {
             scratch.copy_from_slice(&pickled);
-            let r = unsafe { unpickle(fresh.ptr, KEY.as_ptr(), KEY.len(), scratch.as_mut_ptr(), n) };
+            let r = unsafe { unpickle(fresh.ptr(), KEY.as_ptr(), KEY.len(), scratch.as_mut_ptr(), n) };
             fresh.check(r, "unpickle").map(drop)
         }))
     } else {
         Ok(Box::new(move || {
-            let r = unsafe { pickle(object.ptr, KEY.as_ptr(), KEY.len(), scratch.as_mut_ptr(), length) };
+            let r = unsafe { pickle(object.ptr(), KEY.as_ptr(), KEY.len(), scratch.as_mut_ptr(), length) };
             object.check(r, "pickle").map(drop)
         }))
     }
@@ -382,11 +382,11 @@ fn pickle_steps(
 pub fn account_pickle(api: &'static Api, do_unpickle: bool) -> R<Step> {
     let mut rng = Rng::new(13);
     let account = create_account(api, &mut rng)?;
-    let length = unsafe { sym!(api, olm_account_generate_one_time_keys_random_length)(account.ptr, 100) };
+    let length = unsafe { sym!(api, olm_account_generate_one_time_keys_random_length)(account.ptr(), 100) };
     let mut bytes = random(&mut rng, length);
     let generate = sym!(api, olm_account_generate_one_time_keys);
-    account.check(unsafe { generate(account.ptr, 100, bytes.as_mut_ptr(), length) }, "generate one-time keys")?;
-    let length = unsafe { sym!(api, olm_pickle_account_length)(account.ptr) };
+    account.check(unsafe { generate(account.ptr(), 100, bytes.as_mut_ptr(), length) }, "generate one-time keys")?;
+    let length = unsafe { sym!(api, olm_pickle_account_length)(account.ptr()) };
     let fresh = new_account_object(api)?;
     pickle_steps(account, fresh, length, sym!(api, olm_pickle_account), sym!(api, olm_unpickle_account), do_unpickle)
 }
@@ -394,7 +394,7 @@ pub fn account_pickle(api: &'static Api, do_unpickle: bool) -> R<Step> {
 pub fn session_pickle(api: &'static Api, do_unpickle: bool) -> R<Step> {
     let mut rng = Rng::new(14);
     let (alice, _bob) = session_pair(api, &mut rng)?;
-    let length = unsafe { sym!(api, olm_pickle_session_length)(alice.ptr) };
+    let length = unsafe { sym!(api, olm_pickle_session_length)(alice.ptr()) };
     let fresh = new_session_object(api)?;
     pickle_steps(alice, fresh, length, sym!(api, olm_pickle_session), sym!(api, olm_unpickle_session), do_unpickle)
 }
@@ -405,7 +405,7 @@ fn pk_decryption(api: &Api, rng: &mut Rng) -> R<(Object, Vec<u8>)> {
     let private = random(rng, 32);
     let mut public = vec![0u8; unsafe { sym!(api, olm_pk_key_length)() }];
     let from_private = sym!(api, olm_pk_key_from_private);
-    let r = unsafe { from_private(decryption.ptr, public.as_mut_ptr(), public.len(), private.as_ptr(), private.len()) };
+    let r = unsafe { from_private(decryption.ptr(), public.as_mut_ptr(), public.len(), private.as_ptr(), private.len()) };
     decryption.check(r, "pk key from private")?;
     Ok((decryption, public))
 }
@@ -427,11 +427,11 @@ impl PkEncrypt {
     fn new(api: &Api, public: &[u8], size: usize) -> R<Self> {
         let encryption = new_pk_encryption(api)?;
         let set = sym!(api, olm_pk_encryption_set_recipient_key);
-        encryption.check(unsafe { set(encryption.ptr, public.as_ptr(), public.len()) }, "set recipient key")?;
-        let ciphertext = vec![0u8; unsafe { sym!(api, olm_pk_ciphertext_length)(encryption.ptr, size) }];
-        let mac = vec![0u8; unsafe { sym!(api, olm_pk_mac_length)(encryption.ptr) }];
+        encryption.check(unsafe { set(encryption.ptr(), public.as_ptr(), public.len()) }, "set recipient key")?;
+        let ciphertext = vec![0u8; unsafe { sym!(api, olm_pk_ciphertext_length)(encryption.ptr(), size) }];
+        let mac = vec![0u8; unsafe { sym!(api, olm_pk_mac_length)(encryption.ptr()) }];
         let ephemeral = vec![0u8; unsafe { sym!(api, olm_pk_key_length)() }];
-        let random = vec![0u8; unsafe { sym!(api, olm_pk_encrypt_random_length)(encryption.ptr) }];
+        let random = vec![0u8; unsafe { sym!(api, olm_pk_encrypt_random_length)(encryption.ptr()) }];
         let encrypt = sym!(api, olm_pk_encrypt);
         Ok(PkEncrypt { encryption, encrypt, random, out: PkEncrypted { ciphertext, mac, ephemeral } })
     }
@@ -441,7 +441,7 @@ impl PkEncrypt {
         let o = &mut self.out;
         let r = unsafe {
             (self.encrypt)(
-                self.encryption.ptr,
+                self.encryption.ptr(),
                 plaintext.as_ptr(),
                 plaintext.len(),
                 o.ciphertext.as_mut_ptr(),
@@ -472,13 +472,13 @@ pub fn pk_decrypt(api: &'static Api) -> R<Step> {
     encrypt.run(&mut rng, PAYLOAD_1K)?;
     let PkEncrypted { ciphertext, mac, ephemeral } = encrypt.out;
     let decrypt = sym!(api, olm_pk_decrypt);
-    let max = unsafe { sym!(api, olm_pk_max_plaintext_length)(decryption.ptr, ciphertext.len()) };
+    let max = unsafe { sym!(api, olm_pk_max_plaintext_length)(decryption.ptr(), ciphertext.len()) };
     let mut plaintext = vec![0u8; max];
     let mut scratch = ciphertext.clone();
     Ok(Box::new(move || {
         scratch.copy_from_slice(&ciphertext);
         let r = unsafe {
-            decrypt(decryption.ptr, ephemeral.as_ptr(), ephemeral.len(), mac.as_ptr(), mac.len(), scratch.as_mut_ptr(), scratch.len(), plaintext.as_mut_ptr(), max)
+            decrypt(decryption.ptr(), ephemeral.as_ptr(), ephemeral.len(), mac.as_ptr(), mac.len(), scratch.as_mut_ptr(), scratch.len(), plaintext.as_mut_ptr(), max)
         };
         ensure(decryption.check(r, "pk decrypt")? == PAYLOAD_1K.len(), "pk plaintext length")
     }))
@@ -491,18 +491,18 @@ pub fn sas(api: &'static Api, their_key: &str) -> R<Step> {
     let create = sym!(api, olm_create_sas);
     let set_their_key = sym!(api, olm_sas_set_their_key);
     let calculate_mac = sym!(api, olm_sas_calculate_mac_fixed_base64);
-    let mut bytes = vec![0u8; unsafe { sym!(api, olm_create_sas_random_length)(sas.ptr) }];
-    let mut mac = vec![0u8; unsafe { sym!(api, olm_sas_mac_length)(sas.ptr) }];
+    let mut bytes = vec![0u8; unsafe { sym!(api, olm_create_sas_random_length)(sas.ptr()) }];
+    let mut mac = vec![0u8; unsafe { sym!(api, olm_sas_mac_length)(sas.ptr()) }];
     let their_key = their_key.as_bytes().to_vec();
     let mut scratch = their_key.clone();
     let (input, info) = (crate::SAS_INPUT.as_bytes(), crate::SAS_INFO.as_bytes());
     Ok(Box::new(move || unsafe {
-        init(sas.ptr as *mut u8);
+        init(sas.ptr() as *mut u8);
         rng.fill(&mut bytes);
-        sas.check(create(sas.ptr, bytes.as_mut_ptr(), bytes.len()), "create sas")?;
+        sas.check(create(sas.ptr(), bytes.as_mut_ptr(), bytes.len()), "create sas")?;
         scratch.copy_from_slice(&their_key);
-        sas.check(set_their_key(sas.ptr, scratch.as_mut_ptr(), scratch.len()), "set their key")?;
-        let r = calculate_mac(sas.ptr, input.as_ptr(), input.len(), info.as_ptr(), info.len(), mac.as_mut_ptr(), mac.len());
+        sas.check(set_their_key(sas.ptr(), scratch.as_mut_ptr(), scratch.len()), "set their key")?;
+        let r = calculate_mac(sas.ptr(), input.as_ptr(), input.len(), info.as_ptr(), info.len(), mac.as_mut_ptr(), mac.len());
         sas.check(r, "calculate mac").map(drop)
     }))
 }
@@ -510,11 +510,11 @@ pub fn sas(api: &'static Api, their_key: &str) -> R<Step> {
 pub fn sha256(api: &'static Api) -> R<Step> {
     let utility = new_utility(api)?;
     let input = crate::payload(1 << 20);
-    let length = unsafe { sym!(api, olm_sha256_length)(utility.ptr) };
+    let length = unsafe { sym!(api, olm_sha256_length)(utility.ptr()) };
     let hash = sym!(api, olm_sha256);
     let mut out = vec![0u8; length];
     Ok(Box::new(move || {
-        let r = unsafe { hash(utility.ptr, input.as_ptr(), input.len(), out.as_mut_ptr(), length) };
+        let r = unsafe { hash(utility.ptr(), input.as_ptr(), input.len(), out.as_mut_ptr(), length) };
         utility.check(r, "sha256").map(drop)
     }))
 }
