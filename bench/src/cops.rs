@@ -310,10 +310,13 @@ pub fn megolm_encrypt(api: &'static Api, size: usize) -> R<Step> {
     let mut rng = Rng::new(10);
     let session = outbound_group(api, &mut rng)?;
     let plaintext = crate::payload(size);
-    let length = unsafe { sym!(api, olm_group_encrypt_message_length)(session.ptr(), size) };
+    let message_length = sym!(api, olm_group_encrypt_message_length);
     let encrypt = sym!(api, olm_group_encrypt);
-    let mut out = vec![0u8; length];
+    // The length grows with the message index (a varint): ask for it each time, as callers do.
+    let mut out = vec![0u8; unsafe { message_length(session.ptr(), size) } + 16];
     Ok(Box::new(move || {
+        let length = unsafe { message_length(session.ptr(), size) };
+        ensure(length <= out.len(), "group message length")?;
         let r = unsafe { encrypt(session.ptr(), plaintext.as_ptr(), size, out.as_mut_ptr(), length) };
         session.check(r, "group encrypt").map(drop)
     }))
@@ -347,6 +350,9 @@ pub fn megolm_advance(api: &'static Api) -> R<Step> {
     let length = unsafe { sym!(api, olm_export_inbound_group_session_length)(inbound.ptr()) };
     let export = sym!(api, olm_export_inbound_group_session);
     let mut out = vec![0u8; length];
+    // Exporting at or past the latest ratchet advances (and so caches) it; an index below it is
+    // reached from the initial ratchet (index 0) every time: ratchet to 2^21 once, then time 2^20.
+    inbound.check(unsafe { export(inbound.ptr(), out.as_mut_ptr(), length, 1 << 21) }, "export at 2^21")?;
     Ok(Box::new(move || {
         let r = unsafe { export(inbound.ptr(), out.as_mut_ptr(), length, 1 << 20) };
         inbound.check(r, "export at 2^20").map(drop)
