@@ -127,15 +127,16 @@ pub fn encode(input: &[u8], output: &mut [u8]) -> usize {
 pub fn encode_in_place(buffer: &mut [u8], raw_length: usize) -> usize {
     let out_len = encoded_len(raw_length);
     let start = out_len - raw_length;
-    let mut i = 0;
-    while i < raw_length {
-        let n = (raw_length - i).min(3);
-        let mut group = [0u8; 3];
-        group[..n].copy_from_slice(&buffer[start + i..start + i + n]);
-        let o = i / 3 * 4;
-        group_sextets(&group[..n], &mut buffer[o..o + n + 1]);
-        i += n;
+    let full_groups = raw_length / 3;
+    for k in 0..full_groups {
+        let p = start + 3 * k;
+        let group = [buffer[p], buffer[p + 1], buffer[p + 2]];
+        group_sextets(&group, &mut buffer[4 * k..4 * k + 4]);
     }
+    let rest = raw_length - 3 * full_groups;
+    let mut group = [0u8; 3];
+    group[..rest].copy_from_slice(&buffer[start + 3 * full_groups..out_len]);
+    group_sextets(&group[..rest], &mut buffer[4 * full_groups..out_len]);
     sextets_to_chars(&mut buffer[..out_len]);
     out_len
 }
@@ -159,14 +160,11 @@ fn chars_to_values(chars: &[u8], values: &mut [u8]) {
 /// returns the number of bytes written.
 fn pack_values(values: &[u8], out: &mut [u8]) -> usize {
     let mut quads = values.chunks_exact(4);
-    let mut o = 0;
-    for q in &mut quads {
+    let o = values.len() / 4 * 3;
+    for (q, triple) in (&mut quads).zip(out[..o].chunks_exact_mut(3)) {
         // libolm shifts the (possibly 8-bit garbage) table values into one word with plain ORs.
         let v = (q[0] as u32) << 18 | (q[1] as u32) << 12 | (q[2] as u32) << 6 | q[3] as u32;
-        out[o] = (v >> 16) as u8;
-        out[o + 1] = (v >> 8) as u8;
-        out[o + 2] = v as u8;
-        o += 3;
+        triple.copy_from_slice(&v.to_be_bytes()[1..]);
     }
     let rest = quads.remainder();
     match rest.len() {
