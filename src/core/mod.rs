@@ -5,6 +5,7 @@ pub mod account;
 pub mod base64;
 pub mod crypto;
 pub mod error;
+pub mod fields;
 pub mod megolm;
 pub mod olm;
 pub mod pickle;
