@@ -71,9 +71,22 @@ impl Curve25519KeyPair {
     }
 }
 
+/// X25519 (RFC 7748). For a public key on the curve, via the Edwards form, where dalek's
+/// constant-time variable-base multiplication uses AVX2 when the CPU has it (faster than the
+/// Montgomery ladder, same result: clamping clears the cofactor either way and the u-coordinate
+/// is the same for P and -P). A key on the twist, or u = -1, takes the ladder; which path runs
+/// depends only on the public key.
+fn x25519(private_key: &[u8; 32], their_public_key: &[u8; 32]) -> [u8; 32] {
+    let point = curve25519_dalek::MontgomeryPoint(*their_public_key);
+    match point.to_edwards(0) {
+        Some(edwards) => edwards.mul_clamped(*private_key).to_montgomery().to_bytes(),
+        None => point.mul_clamped(*private_key).to_bytes(),
+    }
+}
+
 /// X25519 of a private key (any 32 bytes) and a public key; `None` for a non-contributory result.
 pub fn shared_secret(private_key: &[u8; 32], their_public_key: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>> {
-    let secret = Zeroizing::new(x25519_dalek::x25519(*private_key, *their_public_key));
+    let secret = Zeroizing::new(x25519(private_key, their_public_key));
     if bool::from(secret.ct_eq(&[0u8; 32])) {
         None
     } else {
@@ -310,6 +323,35 @@ mod tests {
             let private_key = [seed.wrapping_mul(37) ^ 0xa5; 32];
             let ladder = x25519_dalek::x25519(private_key, x25519_dalek::X25519_BASEPOINT_BYTES);
             assert_eq!(Curve25519KeyPair::from_private_key(&private_key).public_key, ladder);
+        }
+    }
+
+    #[test]
+    fn x25519_matches_the_ladder_on_curve_twist_and_small_order_keys() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            let mut bytes = [0u8; 32];
+            for b in bytes.iter_mut() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                *b = seed as u8;
+            }
+            bytes
+        };
+        let mut special: Vec<[u8; 32]> = vec![[0; 32], [0xff; 32]];
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        special.push(one);
+        let mut minus_one = [0xffu8; 32];
+        minus_one[0] = 0xec;
+        minus_one[31] = 0x7f;
+        special.push(minus_one);
+        for i in 0..300 {
+            let private_key = next();
+            let public_key = if i < special.len() { special[i] } else { next() };
+            let ladder = x25519_dalek::x25519(private_key, public_key);
+            assert_eq!(x25519(&private_key, &public_key), ladder, "public key {public_key:02x?}");
         }
     }
 
