@@ -280,6 +280,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn long_inputs_with_any_bytes_decode_like_libolm() {
+        let mut seed = 0x2545_f491u32;
+        for len in 0..300usize {
+            let input: Vec<u8> = (0..len)
+                .map(|i| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    // Mostly alphabet characters, with any byte now and then.
+                    if i % 5 == 3 { (seed >> 16) as u8 } else { b"Zz09+/Aa"[(seed >> 16) as usize % 8] }
+                })
+                .collect();
+            assert_eq!(decode_vec(&input), reference_decode(&input), "length {len}");
+        }
+    }
+
     fn decode_vec(input: &[u8]) -> Option<Vec<u8>> {
         let mut out = vec![0u8; decoded_len(input.len())?];
         decode(input, &mut out)?;
