@@ -4,7 +4,7 @@
 //! One codec serves every picklable object: each implements [`Pickle`], and [`seal`] and
 //! [`open`] do the rest.
 
-use zeroize::Zeroizing;
+use zeroize::Zeroize;
 
 use super::base64;
 use super::crypto::{aes_cbc_ciphertext_len, CipherKeys, Curve25519KeyPair, Ed25519KeyPair, CIPHER_MAC_LENGTH};
@@ -178,6 +178,15 @@ pub fn seal<T: Pickle>(object: &T, key: &[u8], output: &mut [u8]) -> Result<usiz
     Ok(base64::encode_in_place(&mut output[..out_length], binary_length))
 }
 
+/// Wipes a borrowed buffer when dropped, whichever way the function returns.
+struct WipeOnDrop<'a>(&'a mut [u8]);
+
+impl Drop for WipeOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
 /// The decoded pickle lengths [`open`] handles without a heap buffer.
 const STACK_PICKLE_LENGTH: usize = 8192;
 
@@ -186,14 +195,16 @@ pub fn open<T: Pickle>(key: &[u8], pickled: &[u8]) -> Result<T, UnpickleError> {
     let binary_length = base64::decoded_len(pickled.len()).ok_or(OlmError::InvalidBase64)?;
     // Every valid pickle fits on the stack (the largest, an account with 100 one-time keys, is
     // about 7 KiB); only an oversized input, bound to fail, takes the heap.
-    let mut on_stack = Zeroizing::new([0u8; STACK_PICKLE_LENGTH]);
-    let mut on_heap = Zeroizing::new(Vec::new());
-    let binary: &mut [u8] = if binary_length <= STACK_PICKLE_LENGTH {
+    // Only the part in use is wiped afterwards (wiping all 8 KiB would cost more than the rest).
+    let mut on_stack = [0u8; STACK_PICKLE_LENGTH];
+    let mut on_heap = Vec::new();
+    let wiped = WipeOnDrop(if binary_length <= STACK_PICKLE_LENGTH {
         &mut on_stack[..binary_length]
     } else {
         on_heap.resize(binary_length, 0);
         &mut on_heap[..]
-    };
+    });
+    let binary = &mut *wiped.0;
     base64::decode(pickled, binary).ok_or(OlmError::InvalidBase64)?;
     // Any failure to authenticate or decrypt is libolm's BAD_ACCOUNT_KEY, for every object.
     let ct_length = binary_length.checked_sub(CIPHER_MAC_LENGTH).ok_or(OlmError::BadAccountKey)?;
