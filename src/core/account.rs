@@ -32,6 +32,9 @@ const KEY_ID_BASE64_LENGTH: usize = base64::encoded_len(4);
 const KEY_BASE64_LENGTH: usize = base64::encoded_len(32);
 /// `"id":"key"` in the key JSON.
 const KEY_ENTRY_LENGTH: usize = 1 + KEY_ID_BASE64_LENGTH + 3 + KEY_BASE64_LENGTH + 1;
+/// `{"curve25519":"...","ed25519":"..."}`
+const IDENTITY_JSON_LENGTH: usize =
+    1 + KEY_JSON_CURVE25519.len() + 1 + KEY_BASE64_LENGTH + 2 + KEY_JSON_ED25519.len() + 1 + KEY_BASE64_LENGTH + 2;
 /// `{"curve25519":{}}`
 const EMPTY_KEYS_JSON_LENGTH: usize = 4 + KEY_JSON_CURVE25519.len();
 
@@ -68,11 +71,14 @@ pub struct Account {
     current_fallback_key: OneTimeKey,
     prev_fallback_key: OneTimeKey,
     next_one_time_key_id: u32,
+    /// The identity keys JSON, written whenever the identity keys are set: they are public and
+    /// fixed, so the JSON is a copy rather than two base64 encodings per call.
+    identity_json: [u8; IDENTITY_JSON_LENGTH],
 }
 
 impl Default for Account {
     fn default() -> Self {
-        Self {
+        let mut account = Self {
             ed25519: Ed25519KeyPair::default(),
             curve25519: Curve25519KeyPair::default(),
             one_time_keys: std::array::from_fn(|_| OneTimeKey::default()),
@@ -81,7 +87,10 @@ impl Default for Account {
             current_fallback_key: OneTimeKey::default(),
             prev_fallback_key: OneTimeKey::default(),
             next_one_time_key_id: 0,
-        }
+            identity_json: [0; IDENTITY_JSON_LENGTH],
+        };
+        account.write_identity_json();
+        account
     }
 }
 
@@ -139,18 +148,21 @@ impl Account {
         let (ed, rest) = random.split_at(ED25519_RANDOM_LENGTH);
         self.ed25519 = Ed25519KeyPair::from_seed(ed.try_into().expect("split at 32"));
         self.curve25519 = Curve25519KeyPair::from_private_key(rest[..32].try_into().expect("length checked"));
+        self.write_identity_json();
         Ok(0)
     }
 
-    pub const IDENTITY_JSON_LENGTH: usize =
-        1 + KEY_JSON_CURVE25519.len() + 1 + KEY_BASE64_LENGTH + 2 + KEY_JSON_ED25519.len() + 1 + KEY_BASE64_LENGTH + 2;
+    pub const IDENTITY_JSON_LENGTH: usize = IDENTITY_JSON_LENGTH;
 
     /// `{"curve25519":"...","ed25519":"..."}`
     pub fn identity_json(&self, out: &mut [u8]) -> Result<usize, OlmError> {
-        if out.len() < Self::IDENTITY_JSON_LENGTH {
-            return Err(OlmError::OutputBufferTooSmall);
-        }
-        let mut w = JsonWriter { out, pos: 0 };
+        let out = out.get_mut(..IDENTITY_JSON_LENGTH).ok_or(OlmError::OutputBufferTooSmall)?;
+        out.copy_from_slice(&self.identity_json);
+        Ok(IDENTITY_JSON_LENGTH)
+    }
+
+    fn write_identity_json(&mut self) {
+        let mut w = JsonWriter { out: &mut self.identity_json, pos: 0 };
         w.raw(b"{");
         w.raw(KEY_JSON_CURVE25519);
         w.raw(b"\"");
@@ -160,7 +172,7 @@ impl Account {
         w.raw(b"\"");
         w.base64(&self.ed25519.public_key);
         w.raw(b"\"}");
-        Ok(w.pos)
+        debug_assert_eq!(w.pos, IDENTITY_JSON_LENGTH);
     }
 
     /// Signs `message` with the Ed25519 identity key, writing the base64 signature.
@@ -380,6 +392,7 @@ impl Pickle for Account {
             curve25519: r.curve25519_key_pair()?,
             ..Account::default()
         };
+        account.write_identity_json();
         account.num_one_time_keys = r.count(MAX_ONE_TIME_KEYS)?;
         for slot in account.one_time_keys[..account.num_one_time_keys].iter_mut() {
             *slot = OneTimeKey::read_pickle(r)?;

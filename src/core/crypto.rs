@@ -4,6 +4,7 @@
 
 use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use aes::Aes256;
+use curve25519_dalek::{EdwardsPoint, Scalar};
 use ed25519_dalek::hazmat::ExpandedSecretKey;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256, Sha512};
@@ -55,7 +56,9 @@ pub struct Curve25519KeyPair {
 
 impl Curve25519KeyPair {
     pub fn from_private_key(private_key: &[u8; 32]) -> Self {
-        let public_key = x25519_dalek::x25519(*private_key, x25519_dalek::X25519_BASEPOINT_BYTES);
+        // Fixed-base multiplication with the precomputed Edwards basepoint table: the same
+        // result as X25519(k, 9) (clamping included), about 4x faster than the ladder.
+        let public_key = curve25519_dalek::MontgomeryPoint::mul_base_clamped(*private_key).to_bytes();
         Self { public_key, private_key: *private_key }
     }
 
@@ -68,9 +71,22 @@ impl Curve25519KeyPair {
     }
 }
 
+/// X25519 (RFC 7748). For a public key on the curve, via the Edwards form, where dalek's
+/// constant-time variable-base multiplication uses AVX2 when the CPU has it (faster than the
+/// Montgomery ladder, same result: clamping clears the cofactor either way and the u-coordinate
+/// is the same for P and -P). A key on the twist, or u = -1, takes the ladder; which path runs
+/// depends only on the public key.
+fn x25519(private_key: &[u8; 32], their_public_key: &[u8; 32]) -> [u8; 32] {
+    let point = curve25519_dalek::MontgomeryPoint(*their_public_key);
+    match point.to_edwards(0) {
+        Some(edwards) => edwards.mul_clamped(*private_key).to_montgomery().to_bytes(),
+        None => point.mul_clamped(*private_key).to_bytes(),
+    }
+}
+
 /// X25519 of a private key (any 32 bytes) and a public key; `None` for a non-contributory result.
 pub fn shared_secret(private_key: &[u8; 32], their_public_key: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>> {
-    let secret = Zeroizing::new(x25519_dalek::x25519(*private_key, *their_public_key));
+    let secret = Zeroizing::new(x25519(private_key, their_public_key));
     if bool::from(secret.ct_eq(&[0u8; 32])) {
         None
     } else {
@@ -107,19 +123,31 @@ impl Ed25519KeyPair {
         pair
     }
 
+    /// RFC 8032 signing. The stored public key bytes are hashed as they are, as libolm does,
+    /// so signing needs no point decompression (a field exponentiation per signature).
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
-        let mut esk = ExpandedSecretKey::from_bytes(&self.private_key);
-        // libolm signs with the stored scalar as it is (reduced mod L); dalek clamps it. The two
-        // agree for every generated key, but not for an unset (all-zero) one, e.g. a pk signing
-        // object used before its seed is set.
-        let mut scalar = Zeroizing::new([0u8; 32]);
-        scalar.copy_from_slice(&self.private_key[..32]);
-        esk.scalar = curve25519_dalek::Scalar::from_bytes_mod_order(*scalar);
-        // A pickle could hold a public key that is not a curve point; libolm would then hash
-        // the stored bytes anyway. Fall back to the key derived from the scalar in that case.
-        let verifying_key = ed25519_dalek::VerifyingKey::from_bytes(&self.public_key)
-            .unwrap_or_else(|_| ed25519_dalek::VerifyingKey::from(&esk));
-        ed25519_dalek::hazmat::raw_sign::<Sha512>(&esk, message, &verifying_key).to_bytes()
+        // libolm signs with the stored scalar as it is (reduced mod L), not clamped as dalek's
+        // ExpandedSecretKey would: the two agree for every generated key, but not for an unset
+        // (all-zero) one, e.g. a pk signing object used before its seed is set.
+        let mut scalar_bytes = Zeroizing::new([0u8; 32]);
+        scalar_bytes.copy_from_slice(&self.private_key[..32]);
+        let scalar = Zeroizing::new(Scalar::from_bytes_mod_order(*scalar_bytes));
+        let hash_prefix = &self.private_key[32..];
+        let nonce_hash: Zeroizing<[u8; 64]> =
+            Zeroizing::new(Sha512::new().chain_update(hash_prefix).chain_update(message).finalize().into());
+        let nonce = Zeroizing::new(Scalar::from_bytes_mod_order_wide(&nonce_hash));
+        let commitment = EdwardsPoint::mul_base(&nonce).compress();
+        let challenge: [u8; 64] = Sha512::new()
+            .chain_update(commitment.as_bytes())
+            .chain_update(self.public_key)
+            .chain_update(message)
+            .finalize()
+            .into();
+        let s = Scalar::from_bytes_mod_order_wide(&challenge) * *scalar + *nonce;
+        let mut signature = [0u8; 64];
+        signature[..32].copy_from_slice(commitment.as_bytes());
+        signature[32..].copy_from_slice(s.as_bytes());
+        signature
     }
 }
 
@@ -276,6 +304,63 @@ mod tests {
             carry = s >> 8;
         }
         assert!(!ed25519_verify(&pair.public_key, b"hello", &malleated));
+    }
+
+    #[test]
+    fn rfc8032_ed25519_test_1() {
+        let seed: [u8; 32] = hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+        let pair = Ed25519KeyPair::from_seed(&seed);
+        assert_eq!(pair.public_key, hex::<32>("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
+        let expected: [u8; 64] = hex(
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+        );
+        assert_eq!(pair.sign(b""), expected);
+    }
+
+    #[test]
+    fn fixed_base_public_key_matches_the_ladder() {
+        for seed in 0u8..16 {
+            let private_key = [seed.wrapping_mul(37) ^ 0xa5; 32];
+            let ladder = x25519_dalek::x25519(private_key, x25519_dalek::X25519_BASEPOINT_BYTES);
+            assert_eq!(Curve25519KeyPair::from_private_key(&private_key).public_key, ladder);
+        }
+    }
+
+    #[test]
+    fn x25519_matches_the_ladder_on_curve_twist_and_small_order_keys() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            let mut bytes = [0u8; 32];
+            for b in bytes.iter_mut() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                *b = seed as u8;
+            }
+            bytes
+        };
+        let mut special: Vec<[u8; 32]> = vec![[0; 32], [0xff; 32]];
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        special.push(one);
+        let mut minus_one = [0xffu8; 32];
+        minus_one[0] = 0xec;
+        minus_one[31] = 0x7f;
+        special.push(minus_one);
+        for i in 0..300 {
+            let private_key = next();
+            let public_key = if i < special.len() { special[i] } else { next() };
+            let ladder = x25519_dalek::x25519(private_key, public_key);
+            assert_eq!(x25519(&private_key, &public_key), ladder, "public key {public_key:02x?}");
+        }
+    }
+
+    fn hex<const N: usize>(s: &str) -> [u8; N] {
+        let mut out = [0u8; N];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
+        }
+        out
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! One codec serves every picklable object: each implements [`Pickle`], and [`seal`] and
 //! [`open`] do the rest.
 
-use zeroize::Zeroizing;
+use zeroize::Zeroize;
 
 use super::base64;
 use super::crypto::{aes_cbc_ciphertext_len, CipherKeys, Curve25519KeyPair, Ed25519KeyPair, CIPHER_MAC_LENGTH};
@@ -178,11 +178,34 @@ pub fn seal<T: Pickle>(object: &T, key: &[u8], output: &mut [u8]) -> Result<usiz
     Ok(base64::encode_in_place(&mut output[..out_length], binary_length))
 }
 
+/// Wipes a borrowed buffer when dropped, whichever way the function returns.
+struct WipeOnDrop<'a>(&'a mut [u8]);
+
+impl Drop for WipeOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+/// The decoded pickle lengths [`open`] handles without a heap buffer.
+const STACK_PICKLE_LENGTH: usize = 8192;
+
 /// Decrypts a sealed pickle and reads the object from it.
 pub fn open<T: Pickle>(key: &[u8], pickled: &[u8]) -> Result<T, UnpickleError> {
     let binary_length = base64::decoded_len(pickled.len()).ok_or(OlmError::InvalidBase64)?;
-    let mut binary = Zeroizing::new(vec![0u8; binary_length]);
-    base64::decode(pickled, &mut binary).ok_or(OlmError::InvalidBase64)?;
+    // Every valid pickle fits on the stack (the largest, an account with 100 one-time keys, is
+    // about 7 KiB); only an oversized input, bound to fail, takes the heap.
+    // Only the part in use is wiped afterwards (wiping all 8 KiB would cost more than the rest).
+    let mut on_stack = [0u8; STACK_PICKLE_LENGTH];
+    let mut on_heap = Vec::new();
+    let wiped = WipeOnDrop(if binary_length <= STACK_PICKLE_LENGTH {
+        &mut on_stack[..binary_length]
+    } else {
+        on_heap.resize(binary_length, 0);
+        &mut on_heap[..]
+    });
+    let binary = &mut *wiped.0;
+    base64::decode(pickled, binary).ok_or(OlmError::InvalidBase64)?;
     // Any failure to authenticate or decrypt is libolm's BAD_ACCOUNT_KEY, for every object.
     let ct_length = binary_length.checked_sub(CIPHER_MAC_LENGTH).ok_or(OlmError::BadAccountKey)?;
     let keys = CipherKeys::derive(key, PICKLE_INFO);
@@ -235,5 +258,38 @@ mod tests {
         assert_eq!(open::<Sample>(b"kez", &out), Err(UnpickleError::Error(OlmError::BadAccountKey)));
         assert_eq!(open::<Sample>(b"key", &out[..5]), Err(UnpickleError::Error(OlmError::InvalidBase64)));
         assert_eq!(open::<Sample>(b"key", &out[..4]), Err(UnpickleError::Error(OlmError::BadAccountKey)));
+    }
+
+    /// Raw bytes, to seal pickles of any length.
+    struct Filler(Vec<u8>);
+
+    impl Pickle for Filler {
+        fn pickle_len(&self) -> usize {
+            self.0.len()
+        }
+        fn write_pickle(&self, w: &mut Writer<'_>) {
+            w.bytes(&self.0);
+        }
+        fn read_pickle(_: &mut Reader<'_>) -> Result<Self, UnpickleError> {
+            Err(UnpickleError::Corrupted)
+        }
+    }
+
+    #[test]
+    fn open_on_either_side_of_the_stack_buffer() {
+        // A Sample followed by filler: opened as a Sample, the filler is extra data.
+        for filler in [0usize, 100, STACK_PICKLE_LENGTH - 64, STACK_PICKLE_LENGTH, 3 * STACK_PICKLE_LENGTH] {
+            let mut raw = vec![0xde, 0xad, 0xbe, 0xef, 1, b'h', b'e', b'l', b'l', b'o'];
+            raw.resize(10 + filler, 7);
+            let mut out = vec![0u8; sealed_len(raw.len())];
+            seal(&Filler(raw), b"key", &mut out).unwrap();
+            let expected = if filler == 0 {
+                Ok(Sample { a: 0xdead_beef, b: true, c: *b"hello" })
+            } else {
+                Err(UnpickleError::Error(OlmError::PickleExtraData))
+            };
+            assert_eq!(open::<Sample>(b"key", &out), expected, "filler {filler}");
+            assert_eq!(open::<Sample>(b"kez", &out), Err(UnpickleError::Error(OlmError::BadAccountKey)));
+        }
     }
 }
