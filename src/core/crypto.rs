@@ -40,9 +40,19 @@ pub fn hkdf_sha256(input: &[u8], salt: Option<&[u8]>, info: &[u8], output: &mut 
         .expect("libolm never asks HKDF for more than 255 blocks");
 }
 
-/// Constant-time equality of two byte strings of the same public length.
+/// Constant-time equality of two byte strings of the same public length. The answer itself is
+/// public (a MAC either matched or not).
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && bool::from(a.ct_eq(b))
+    a.len() == b.len() && declassify(bool::from(a.ct_eq(b)))
+}
+
+/// Marks a value computed from secrets as public by design (a public key, a comparison's
+/// result, a length) for the constant-time check, which runs the library under valgrind with
+/// the secrets marked undefined (tests/ct). Does nothing outside valgrind.
+#[inline(always)]
+pub fn declassify<T: Copy>(mut value: T) -> T {
+    crate::ffi::valgrind::declassify(&mut value);
+    value
 }
 
 /// A Curve25519 key pair. The private key is kept as the 32 random bytes libolm stores
@@ -55,7 +65,7 @@ pub struct Curve25519KeyPair {
 
 impl Curve25519KeyPair {
     pub fn from_private_key(private_key: &[u8; 32]) -> Self {
-        let public_key = x25519_dalek::x25519(*private_key, x25519_dalek::X25519_BASEPOINT_BYTES);
+        let public_key = declassify(x25519_dalek::x25519(*private_key, x25519_dalek::X25519_BASEPOINT_BYTES));
         Self { public_key, private_key: *private_key }
     }
 
@@ -71,7 +81,8 @@ impl Curve25519KeyPair {
 /// X25519 of a private key (any 32 bytes) and a public key; `None` for a non-contributory result.
 pub fn shared_secret(private_key: &[u8; 32], their_public_key: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>> {
     let secret = Zeroizing::new(x25519_dalek::x25519(*private_key, *their_public_key));
-    if bool::from(secret.ct_eq(&[0u8; 32])) {
+    // Whether the result is all zeros depends only on their (public) key.
+    if declassify(bool::from(secret.ct_eq(&[0u8; 32]))) {
         None
     } else {
         Some(secret)
@@ -101,7 +112,7 @@ impl Ed25519KeyPair {
         expanded[31] &= 63;
         expanded[31] |= 64;
         let esk = ExpandedSecretKey::from_bytes(&expanded);
-        let public_key = ed25519_dalek::VerifyingKey::from(&esk).to_bytes();
+        let public_key = declassify(ed25519_dalek::VerifyingKey::from(&esk).to_bytes());
         let pair = Self { public_key, private_key: expanded };
         expanded.zeroize();
         pair
@@ -186,7 +197,8 @@ pub fn aes256_cbc_decrypt_in_place(key: &[u8; 32], iv: &[u8; 16], data: &mut [u8
         prev = saved[end - i - 1];
         i = end;
     }
-    let padding = *data.last()? as usize;
+    // The padding only tells the plaintext's length, which the caller learns anyway.
+    let padding = declassify(*data.last()?) as usize;
     data.len().checked_sub(padding)
 }
 

@@ -29,6 +29,7 @@ use crate::core::OlmError;
 pub mod account;
 pub mod error;
 pub mod utility;
+pub(crate) mod valgrind;
 
 use error::{error_string, OlmErrorCode};
 
