@@ -7,4 +7,151 @@
 #include <stdint.h>
 #include "olm/error.h"
 
+/**
+ * An inbound Megolm session.
+ */
+typedef struct OlmInboundGroupSession OlmInboundGroupSession;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * The number of bytes of memory an inbound group session needs.
+ */
+size_t olm_inbound_group_session_size(void);
+
+/**
+ * Creates an empty inbound group session in `memory`, which must hold
+ * olm_inbound_group_session_size() bytes, and returns its handle.
+ */
+struct OlmInboundGroupSession *olm_inbound_group_session(void *memory);
+
+/**
+ * The name of the last error recorded on the session, as a NUL-terminated string.
+ */
+const char *olm_inbound_group_session_last_error(const struct OlmInboundGroupSession *session);
+
+/**
+ * The code of the last error recorded on the session.
+ */
+OlmErrorCode olm_inbound_group_session_last_error_code(const struct OlmInboundGroupSession *session);
+
+/**
+ * Wipes the session's memory, leaving an empty session. Returns its size.
+ */
+size_t olm_clear_inbound_group_session(struct OlmInboundGroupSession *session);
+
+/**
+ * The length of the session's pickle.
+ */
+size_t olm_pickle_inbound_group_session_length(const struct OlmInboundGroupSession *session);
+
+/**
+ * Writes the session, encrypted with `key`, as base64 into `pickled`. Returns the pickle's
+ * length, or olm_error() with OUTPUT_BUFFER_TOO_SMALL if `pickled` is shorter than
+ * olm_pickle_inbound_group_session_length().
+ */
+size_t olm_pickle_inbound_group_session(struct OlmInboundGroupSession *session,
+                                        const void *key,
+                                        size_t key_length,
+                                        void *pickled,
+                                        size_t pickled_length);
+
+/**
+ * Replaces the session with the one pickled under `key`. Fails with BAD_ACCOUNT_KEY for a
+ * wrong key or altered pickle, INVALID_BASE64, UNKNOWN_PICKLE_VERSION, CORRUPTED_PICKLE or
+ * OLM_PICKLE_EXTRA_DATA, leaving the session as it was.
+ */
+size_t olm_unpickle_inbound_group_session(struct OlmInboundGroupSession *session,
+                                          const void *key,
+                                          size_t key_length,
+                                          void *pickled,
+                                          size_t pickled_length);
+
+/**
+ * Starts the session from a base64 session key made by olm_outbound_group_session_key().
+ * Fails with INVALID_BASE64, BAD_SESSION_KEY (wrong length or version) or BAD_SIGNATURE.
+ * The key buffer is left as it was.
+ */
+size_t olm_init_inbound_group_session(struct OlmInboundGroupSession *session,
+                                      const uint8_t *session_key,
+                                      size_t session_key_length);
+
+/**
+ * Starts the session from a base64 export made by olm_export_inbound_group_session(). The
+ * session is then unverified until a message decrypts. Fails with INVALID_BASE64 or
+ * BAD_SESSION_KEY. The key buffer is left as it was.
+ */
+size_t olm_import_inbound_group_session(struct OlmInboundGroupSession *session,
+                                        const uint8_t *session_key,
+                                        size_t session_key_length);
+
+/**
+ * An upper bound on the plaintext length of a base64 message. The message buffer is
+ * overwritten with the decoded message.
+ */
+size_t olm_group_decrypt_max_plaintext_length(struct OlmInboundGroupSession *session,
+                                              uint8_t *message,
+                                              size_t message_length);
+
+/**
+ * Decrypts a base64 message into `plaintext` and returns the plaintext's length. The message
+ * buffer is overwritten with the decoded message. `message_index`, if not NULL, receives the
+ * message's index as soon as the message parses, even if decryption then fails.
+ *
+ * Errors: INVALID_BASE64, BAD_MESSAGE_VERSION, BAD_MESSAGE_FORMAT, BAD_SIGNATURE,
+ * OUTPUT_BUFFER_TOO_SMALL, UNKNOWN_MESSAGE_INDEX (before the first known index),
+ * BAD_MESSAGE_MAC.
+ */
+size_t olm_group_decrypt(struct OlmInboundGroupSession *session,
+                         uint8_t *message,
+                         size_t message_length,
+                         uint8_t *plaintext,
+                         size_t max_plaintext_length,
+                         uint32_t *message_index);
+
+/**
+ * The length of the session id.
+ */
+size_t olm_inbound_group_session_id_length(const struct OlmInboundGroupSession *session);
+
+/**
+ * Writes the session id (the sender's signing key, in base64) and returns its length, or
+ * olm_error() with OUTPUT_BUFFER_TOO_SMALL.
+ */
+size_t olm_inbound_group_session_id(struct OlmInboundGroupSession *session,
+                                    uint8_t *id,
+                                    size_t id_length);
+
+/**
+ * The first message index the session can decrypt.
+ */
+uint32_t olm_inbound_group_session_first_known_index(const struct OlmInboundGroupSession *session);
+
+/**
+ * 1 if the session is known genuine (it came from a signed session key, or a message has
+ * decrypted with it), else 0.
+ */
+int olm_inbound_group_session_is_verified(const struct OlmInboundGroupSession *session);
+
+/**
+ * The length of a session export.
+ */
+size_t olm_export_inbound_group_session_length(const struct OlmInboundGroupSession *session);
+
+/**
+ * Exports the session from `message_index` on, in base64, and returns the export's length.
+ * Fails with OUTPUT_BUFFER_TOO_SMALL, or UNKNOWN_MESSAGE_INDEX for an index before the first
+ * known one.
+ */
+size_t olm_export_inbound_group_session(struct OlmInboundGroupSession *session,
+                                        uint8_t *key,
+                                        size_t key_length,
+                                        uint32_t message_index);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* OLM_INBOUND_GROUP_SESSION_H_ */

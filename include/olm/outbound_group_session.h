@@ -7,4 +7,130 @@
 #include <stdint.h>
 #include "olm/error.h"
 
+/**
+ * An outbound Megolm session.
+ */
+typedef struct OlmOutboundGroupSession OlmOutboundGroupSession;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * The number of bytes of memory an outbound group session needs.
+ */
+size_t olm_outbound_group_session_size(void);
+
+/**
+ * Creates an empty outbound group session in `memory`, which must hold
+ * olm_outbound_group_session_size() bytes, and returns its handle.
+ */
+struct OlmOutboundGroupSession *olm_outbound_group_session(void *memory);
+
+/**
+ * The name of the last error recorded on the session, as a NUL-terminated string.
+ */
+const char *olm_outbound_group_session_last_error(const struct OlmOutboundGroupSession *session);
+
+/**
+ * The code of the last error recorded on the session.
+ */
+OlmErrorCode olm_outbound_group_session_last_error_code(const struct OlmOutboundGroupSession *session);
+
+/**
+ * Wipes the session's memory, leaving an empty session. Returns its size.
+ */
+size_t olm_clear_outbound_group_session(struct OlmOutboundGroupSession *session);
+
+/**
+ * The length of the session's pickle.
+ */
+size_t olm_pickle_outbound_group_session_length(const struct OlmOutboundGroupSession *session);
+
+/**
+ * Writes the session, encrypted with `key`, as base64 into `pickled`. Returns the pickle's
+ * length, or olm_error() with OUTPUT_BUFFER_TOO_SMALL if `pickled` is shorter than
+ * olm_pickle_outbound_group_session_length().
+ */
+size_t olm_pickle_outbound_group_session(struct OlmOutboundGroupSession *session,
+                                         const void *key,
+                                         size_t key_length,
+                                         void *pickled,
+                                         size_t pickled_length);
+
+/**
+ * Replaces the session with the one pickled under `key`. Fails with BAD_ACCOUNT_KEY for a
+ * wrong key or altered pickle, INVALID_BASE64, UNKNOWN_PICKLE_VERSION, CORRUPTED_PICKLE or
+ * OLM_PICKLE_EXTRA_DATA, leaving the session as it was.
+ */
+size_t olm_unpickle_outbound_group_session(struct OlmOutboundGroupSession *session,
+                                           const void *key,
+                                           size_t key_length,
+                                           void *pickled,
+                                           size_t pickled_length);
+
+/**
+ * The number of random bytes olm_init_outbound_group_session() takes.
+ */
+size_t olm_init_outbound_group_session_random_length(const struct OlmOutboundGroupSession *session);
+
+/**
+ * Starts a new session at message index 0 from random bytes (the ratchet, then the signing
+ * key's seed), which are wiped afterwards. Fails with NOT_ENOUGH_RANDOM.
+ */
+size_t olm_init_outbound_group_session(struct OlmOutboundGroupSession *session,
+                                       uint8_t *random,
+                                       size_t random_length);
+
+/**
+ * The length of the base64 message that encrypts `plaintext_length` bytes.
+ */
+size_t olm_group_encrypt_message_length(struct OlmOutboundGroupSession *session,
+                                        size_t plaintext_length);
+
+/**
+ * Encrypts and signs `plaintext` into a base64 message and moves to the next message index.
+ * Returns the message's length, or olm_error() with OUTPUT_BUFFER_TOO_SMALL.
+ */
+size_t olm_group_encrypt(struct OlmOutboundGroupSession *session,
+                         const uint8_t *plaintext,
+                         size_t plaintext_length,
+                         uint8_t *message,
+                         size_t message_length);
+
+/**
+ * The length of the session id.
+ */
+size_t olm_outbound_group_session_id_length(const struct OlmOutboundGroupSession *session);
+
+/**
+ * Writes the session id (the signing key, in base64) and returns its length, or olm_error()
+ * with OUTPUT_BUFFER_TOO_SMALL.
+ */
+size_t olm_outbound_group_session_id(struct OlmOutboundGroupSession *session,
+                                     uint8_t *id,
+                                     size_t id_length);
+
+/**
+ * The index the next message will have.
+ */
+uint32_t olm_outbound_group_session_message_index(struct OlmOutboundGroupSession *session);
+
+/**
+ * The length of the session key.
+ */
+size_t olm_outbound_group_session_key_length(const struct OlmOutboundGroupSession *session);
+
+/**
+ * Writes the signed base64 session key, with which receivers decrypt from the current
+ * message index on, and returns its length, or olm_error() with OUTPUT_BUFFER_TOO_SMALL.
+ */
+size_t olm_outbound_group_session_key(struct OlmOutboundGroupSession *session,
+                                      uint8_t *key,
+                                      size_t key_length);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* OLM_OUTBOUND_GROUP_SESSION_H_ */

@@ -7,4 +7,280 @@
 #include <stdint.h>
 #include "olm/error.h"
 
+/**
+ * An object holding a private key that decrypts messages sent to its public key.
+ */
+typedef struct OlmPkDecryption OlmPkDecryption;
+
+/**
+ * An object that encrypts messages to one recipient's public key.
+ */
+typedef struct OlmPkEncryption OlmPkEncryption;
+
+/**
+ * An object holding an Ed25519 key that signs messages.
+ */
+typedef struct OlmPkSigning OlmPkSigning;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * The size of an encryption object in bytes.
+ */
+size_t olm_pk_encryption_size(void);
+
+/**
+ * Initialise an encryption object using the supplied memory, which must be at least
+ * olm_pk_encryption_size() bytes.
+ */
+struct OlmPkEncryption *olm_pk_encryption(void *memory);
+
+/**
+ * A null terminated string describing the most recent error to happen to an encryption object.
+ */
+const char *olm_pk_encryption_last_error(const struct OlmPkEncryption *encryption);
+
+/**
+ * An error code describing the most recent error to happen to an encryption object.
+ */
+OlmErrorCode olm_pk_encryption_last_error_code(const struct OlmPkEncryption *encryption);
+
+/**
+ * Clears the memory used to back an encryption object.
+ */
+size_t olm_clear_pk_encryption(struct OlmPkEncryption *encryption);
+
+/**
+ * Set the recipient's base64 public key (its first olm_pk_key_length() bytes are read). If the
+ * key is shorter then olm_pk_encryption_last_error() will be "OLM_INPUT_BUFFER_TOO_SMALL".
+ */
+size_t olm_pk_encryption_set_recipient_key(struct OlmPkEncryption *encryption,
+                                           const void *public_key,
+                                           size_t public_key_length);
+
+/**
+ * The length of the base64 ciphertext of a plaintext of the given length.
+ */
+size_t olm_pk_ciphertext_length(const struct OlmPkEncryption *encryption, size_t plaintext_length);
+
+/**
+ * The length of the base64 message authentication code.
+ */
+size_t olm_pk_mac_length(const struct OlmPkEncryption *encryption);
+
+/**
+ * The length of a base64 public or ephemeral key.
+ */
+size_t olm_pk_key_length(void);
+
+/**
+ * The number of random bytes needed to encrypt a message.
+ */
+size_t olm_pk_encrypt_random_length(const struct OlmPkEncryption *encryption);
+
+/**
+ * Encrypt a plaintext for the recipient set with olm_pk_encryption_set_recipient_key(), writing
+ * the base64 ciphertext, MAC and ephemeral public key, which all go to the recipient. Returns
+ * olm_error() on failure: "OUTPUT_BUFFER_TOO_SMALL" if a buffer is too small (the mac buffer
+ * needs olm_pk_mac_length() bytes), "NOT_ENOUGH_RANDOM" without enough random bytes, and
+ * "INVALID_BASE64" if the recipient key is not usable (a low-order point, or none set).
+ */
+size_t olm_pk_encrypt(struct OlmPkEncryption *encryption,
+                      const void *plaintext,
+                      size_t plaintext_length,
+                      void *ciphertext,
+                      size_t ciphertext_length,
+                      void *mac,
+                      size_t mac_length,
+                      void *ephemeral_key,
+                      size_t ephemeral_key_size,
+                      const void *random,
+                      size_t random_length);
+
+/**
+ * The size of a decryption object in bytes.
+ */
+size_t olm_pk_decryption_size(void);
+
+/**
+ * Initialise a decryption object using the supplied memory, which must be at least
+ * olm_pk_decryption_size() bytes.
+ */
+struct OlmPkDecryption *olm_pk_decryption(void *memory);
+
+/**
+ * A null terminated string describing the most recent error to happen to a decryption object.
+ */
+const char *olm_pk_decryption_last_error(const struct OlmPkDecryption *decryption);
+
+/**
+ * An error code describing the most recent error to happen to a decryption object.
+ */
+OlmErrorCode olm_pk_decryption_last_error_code(const struct OlmPkDecryption *decryption);
+
+/**
+ * Clears the memory used to back a decryption object.
+ */
+size_t olm_clear_pk_decryption(struct OlmPkDecryption *decryption);
+
+/**
+ * The number of bytes of a raw private key.
+ */
+size_t olm_pk_private_key_length(void);
+
+/**
+ * Deprecated: use olm_pk_private_key_length().
+ */
+size_t olm_pk_generate_key_random_length(void);
+
+/**
+ * Set the key pair from a raw private key (as olm_pk_get_private_key() returns it) and write
+ * the base64 public key to pubkey. Returns olm_error() on failure: "OUTPUT_BUFFER_TOO_SMALL"
+ * if pubkey is too small, "OLM_INPUT_BUFFER_TOO_SMALL" if the private key is too short.
+ */
+size_t olm_pk_key_from_private(struct OlmPkDecryption *decryption,
+                               void *pubkey,
+                               size_t pubkey_length,
+                               const void *privkey,
+                               size_t privkey_length);
+
+/**
+ * Deprecated: use olm_pk_key_from_private().
+ */
+size_t olm_pk_generate_key(struct OlmPkDecryption *decryption,
+                           void *pubkey,
+                           size_t pubkey_length,
+                           const void *privkey,
+                           size_t privkey_length);
+
+/**
+ * The number of bytes needed to pickle a decryption object.
+ */
+size_t olm_pickle_pk_decryption_length(const struct OlmPkDecryption *decryption);
+
+/**
+ * Store a decryption object as a base64 string encrypted with the supplied key. Returns the
+ * length of the pickle, or olm_error() with "OUTPUT_BUFFER_TOO_SMALL" if the buffer is
+ * smaller than olm_pickle_pk_decryption_length().
+ */
+size_t olm_pickle_pk_decryption(struct OlmPkDecryption *decryption,
+                                const void *key,
+                                size_t key_length,
+                                void *pickled,
+                                size_t pickled_length);
+
+/**
+ * Load a decryption object from a pickle made with the supplied key, and write its base64
+ * public key to pubkey unless pubkey is NULL. Returns olm_error() on failure:
+ * "BAD_ACCOUNT_KEY" if the key does not match, "INVALID_BASE64" if the pickle is not base64,
+ * "OUTPUT_BUFFER_TOO_SMALL" if pubkey is too small. The pickle buffer is left intact.
+ */
+size_t olm_unpickle_pk_decryption(struct OlmPkDecryption *decryption,
+                                  const void *key,
+                                  size_t key_length,
+                                  void *pickled,
+                                  size_t pickled_length,
+                                  void *pubkey,
+                                  size_t pubkey_length);
+
+/**
+ * The size of the plaintext buffer olm_pk_decrypt() needs for a ciphertext of the given length.
+ */
+size_t olm_pk_max_plaintext_length(const struct OlmPkDecryption *decryption,
+                                   size_t ciphertext_length);
+
+/**
+ * Decrypt a message made by olm_pk_encrypt(). Returns the plaintext length, or olm_error():
+ * "OUTPUT_BUFFER_TOO_SMALL" if the plaintext buffer is too small, "INVALID_BASE64" if the
+ * ephemeral key, MAC or ciphertext has a bad length, "BAD_MESSAGE_MAC" if the message does not
+ * authenticate or decrypt. Unlike libolm, the ciphertext buffer is left intact; it may also be
+ * the plaintext buffer.
+ */
+size_t olm_pk_decrypt(struct OlmPkDecryption *decryption,
+                      const void *ephemeral_key,
+                      size_t ephemeral_key_length,
+                      const void *mac,
+                      size_t mac_length,
+                      void *ciphertext,
+                      size_t ciphertext_length,
+                      void *plaintext,
+                      size_t max_plaintext_length);
+
+/**
+ * Copy the raw private key of a decryption object into private_key, returning its length, or
+ * olm_error() with "OUTPUT_BUFFER_TOO_SMALL" if the buffer is smaller than
+ * olm_pk_private_key_length().
+ */
+size_t olm_pk_get_private_key(struct OlmPkDecryption *decryption,
+                              void *private_key,
+                              size_t private_key_length);
+
+/**
+ * The size of a signing object in bytes.
+ */
+size_t olm_pk_signing_size(void);
+
+/**
+ * Initialise a signing object using the supplied memory, which must be at least
+ * olm_pk_signing_size() bytes.
+ */
+struct OlmPkSigning *olm_pk_signing(void *memory);
+
+/**
+ * A null terminated string describing the most recent error to happen to a signing object.
+ */
+const char *olm_pk_signing_last_error(const struct OlmPkSigning *sign);
+
+/**
+ * An error code describing the most recent error to happen to a signing object.
+ */
+OlmErrorCode olm_pk_signing_last_error_code(const struct OlmPkSigning *sign);
+
+/**
+ * Clears the memory used to back a signing object.
+ */
+size_t olm_clear_pk_signing(struct OlmPkSigning *sign);
+
+/**
+ * Set the signing key pair from a seed and write the base64 public key to pubkey. Returns
+ * olm_error() on failure: "OUTPUT_BUFFER_TOO_SMALL" if pubkey is too small,
+ * "OLM_INPUT_BUFFER_TOO_SMALL" if the seed is shorter than olm_pk_signing_seed_length().
+ */
+size_t olm_pk_signing_key_from_seed(struct OlmPkSigning *sign,
+                                    void *pubkey,
+                                    size_t pubkey_length,
+                                    const void *seed,
+                                    size_t seed_length);
+
+/**
+ * The size of the seed of a signing key.
+ */
+size_t olm_pk_signing_seed_length(void);
+
+/**
+ * The size of the base64 public key of a signing object.
+ */
+size_t olm_pk_signing_public_key_length(void);
+
+/**
+ * The size of a base64 signature.
+ */
+size_t olm_pk_signature_length(void);
+
+/**
+ * Sign a message, writing the base64 signature. Returns its length, or olm_error() with
+ * "OUTPUT_BUFFER_TOO_SMALL" if the signature buffer is smaller than olm_pk_signature_length().
+ */
+size_t olm_pk_sign(struct OlmPkSigning *sign,
+                   const uint8_t *message,
+                   size_t message_length,
+                   uint8_t *signature,
+                   size_t signature_length);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* OLM_PK_H_ */

@@ -7,4 +7,131 @@
 #include <stdint.h>
 #include "olm/error.h"
 
+/**
+ * The state of one Short Authentication String verification: our key pair and the secret
+ * shared with the other party.
+ */
+typedef struct OlmSAS OlmSAS;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * A null terminated string describing the most recent error to happen to an SAS object.
+ */
+const char *olm_sas_last_error(const struct OlmSAS *sas);
+
+/**
+ * An error code describing the most recent error to happen to an SAS object.
+ */
+OlmErrorCode olm_sas_last_error_code(const struct OlmSAS *sas);
+
+/**
+ * The size of an SAS object in bytes.
+ */
+size_t olm_sas_size(void);
+
+/**
+ * Initialise an SAS object using the supplied memory, which must be at least olm_sas_size()
+ * bytes.
+ */
+struct OlmSAS *olm_sas(void *memory);
+
+/**
+ * Clears the memory used to back an SAS object.
+ */
+size_t olm_clear_sas(struct OlmSAS *sas);
+
+/**
+ * The number of random bytes needed to create an SAS object.
+ */
+size_t olm_create_sas_random_length(const struct OlmSAS *sas);
+
+/**
+ * Create our key pair from random bytes, forgetting any key of the other party. Returns
+ * olm_error() with "NOT_ENOUGH_RANDOM" if there are fewer than olm_create_sas_random_length()
+ * bytes. The random buffer is left as it is.
+ */
+size_t olm_create_sas(struct OlmSAS *sas, void *random, size_t random_length);
+
+/**
+ * The size of a base64 public key.
+ */
+size_t olm_sas_pubkey_length(const struct OlmSAS *sas);
+
+/**
+ * Write our base64 public key. Returns olm_error() with "OUTPUT_BUFFER_TOO_SMALL" if the buffer
+ * is smaller than olm_sas_pubkey_length().
+ */
+size_t olm_sas_get_pubkey(struct OlmSAS *sas, void *pubkey, size_t pubkey_length);
+
+/**
+ * Set the other party's base64 public key. Returns olm_error() on failure:
+ * "OLM_INPUT_BUFFER_TOO_SMALL" if it is shorter than olm_sas_pubkey_length(), "INVALID_BASE64"
+ * if it is not base64 of a usable key. The buffer is left intact.
+ */
+size_t olm_sas_set_their_key(struct OlmSAS *sas, void *their_key, size_t their_key_length);
+
+/**
+ * Whether the other party's key is set: 1 if so, 0 if not.
+ */
+int olm_sas_is_their_key_set(const struct OlmSAS *sas);
+
+/**
+ * Fill output with bytes derived from the shared secret and info, for the short
+ * authentication string. Returns olm_error() with "OLM_SAS_THEIR_KEY_NOT_SET" if the other
+ * party's key is not set.
+ */
+size_t olm_sas_generate_bytes(struct OlmSAS *sas,
+                              const void *info,
+                              size_t info_length,
+                              void *output,
+                              size_t output_length);
+
+/**
+ * The size of a base64 MAC.
+ */
+size_t olm_sas_mac_length(const struct OlmSAS *sas);
+
+/**
+ * Write the base64 MAC of input under a key derived from the shared secret and info, with
+ * libolm's historical base64 (the Matrix "hkdf-hmac-sha256" method). Returns olm_error():
+ * "OUTPUT_BUFFER_TOO_SMALL" if mac is smaller than olm_sas_mac_length(),
+ * "OLM_SAS_THEIR_KEY_NOT_SET" if the other party's key is not set.
+ */
+size_t olm_sas_calculate_mac(struct OlmSAS *sas,
+                             const void *input,
+                             size_t input_length,
+                             const void *info,
+                             size_t info_length,
+                             void *mac,
+                             size_t mac_length);
+
+/**
+ * As olm_sas_calculate_mac(), with standard base64 (the Matrix "hkdf-hmac-sha256.v2" method).
+ */
+size_t olm_sas_calculate_mac_fixed_base64(struct OlmSAS *sas,
+                                          const void *input,
+                                          size_t input_length,
+                                          const void *info,
+                                          size_t info_length,
+                                          void *mac,
+                                          size_t mac_length);
+
+/**
+ * As olm_sas_calculate_mac(), with a 256-byte derived key, for compatibility with an old Riot.
+ */
+size_t olm_sas_calculate_mac_long_kdf(struct OlmSAS *sas,
+                                      const void *input,
+                                      size_t input_length,
+                                      const void *info,
+                                      size_t info_length,
+                                      void *mac,
+                                      size_t mac_length);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* OLM_SAS_H_ */

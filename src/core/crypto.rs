@@ -119,7 +119,13 @@ impl Ed25519KeyPair {
     }
 
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
-        let esk = ExpandedSecretKey::from_bytes(&self.private_key);
+        let mut esk = ExpandedSecretKey::from_bytes(&self.private_key);
+        // libolm signs with the stored scalar as it is (reduced mod L); dalek clamps it. The two
+        // agree for every generated key, but not for an unset (all-zero) one, e.g. a pk signing
+        // object used before its seed is set.
+        let mut scalar = Zeroizing::new([0u8; 32]);
+        scalar.copy_from_slice(&self.private_key[..32]);
+        esk.scalar = curve25519_dalek::Scalar::from_bytes_mod_order(*scalar);
         // A pickle could hold a public key that is not a curve point; libolm would then hash
         // the stored bytes anyway. Fall back to the key derived from the scalar in that case.
         let verifying_key = ed25519_dalek::VerifyingKey::from_bytes(&self.public_key)

@@ -5,7 +5,10 @@ pub mod account;
 pub mod base64;
 pub mod crypto;
 pub mod error;
+pub mod megolm;
 pub mod pickle;
+pub mod pk;
+pub mod sas;
 pub mod utility;
 
 pub use error::OlmError;

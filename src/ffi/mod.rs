@@ -28,6 +28,10 @@ use crate::core::OlmError;
 
 pub mod account;
 pub mod error;
+pub mod inbound_group_session;
+pub mod outbound_group_session;
+pub mod pk;
+pub mod sas;
 pub mod utility;
 pub(crate) mod valgrind;
 
