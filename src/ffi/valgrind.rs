@@ -35,7 +35,7 @@ fn client_request(request: usize, arg1: usize, arg2: usize) -> usize {
             "xchg rbx, rbx",
             inout("rdx") 0usize => result,
             in("rax") args.as_ptr(),
-            options(nostack, preserves_flags),
+            options(nostack),
         );
     }
     result
