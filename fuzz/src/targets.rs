@@ -325,8 +325,6 @@ pub fn olm_decrypt(data: &[u8]) {
 }
 
 fn olm_decrypt_seeds() -> Vec<Vec<u8>> {
-    #[allow(unused_mut)]
-    let mut seeds = Vec::new();
     #[cfg(has_session)]
     {
         let f = get();
@@ -334,9 +332,10 @@ fn olm_decrypt_seeds() -> Vec<Vec<u8>> {
         pre.extend_from_slice(&f.olm.pre_key_message);
         let mut normal = vec![1u8];
         normal.extend_from_slice(&f.olm.normal_message);
-        seeds = vec![pre, normal];
+        return vec![pre, normal];
     }
-    seeds
+    #[cfg(not(has_session))]
+    Vec::new()
 }
 
 /// `[mode, message..]`: creating a session from a pre-key message (with or without the
@@ -375,12 +374,10 @@ pub fn inbound_session(data: &[u8]) {
 }
 
 fn inbound_session_seeds() -> Vec<Vec<u8>> {
-    #[allow(unused_mut)]
-    let mut seeds = Vec::new();
     #[cfg(has_session)]
     {
         let f = get();
-        seeds = (0..4u8)
+        return (0..4u8)
             .map(|mode| {
                 let mut s = vec![mode];
                 s.extend_from_slice(&f.olm.pre_key_message);
@@ -388,7 +385,8 @@ fn inbound_session_seeds() -> Vec<Vec<u8>> {
             })
             .collect();
     }
-    seeds
+    #[cfg(not(has_session))]
+    Vec::new()
 }
 
 // --- Megolm ----------------------------------------------------------------------------------
@@ -419,13 +417,12 @@ pub fn group_decrypt(data: &[u8]) {
 }
 
 fn group_decrypt_seeds() -> Vec<Vec<u8>> {
-    #[allow(unused_mut)]
-    let mut seeds = Vec::new();
     #[cfg(all(has_inbound_group, has_outbound_group))]
     {
-        seeds = get().group.messages.clone();
+        return get().group.messages.clone();
     }
-    seeds
+    #[cfg(not(all(has_inbound_group, has_outbound_group)))]
+    Vec::new()
 }
 
 /// `mode` 0: `olm_init_inbound_group_session`, 1: `olm_import_inbound_group_session`; on
@@ -462,8 +459,6 @@ pub fn group_session_key(data: &[u8]) {
 }
 
 fn group_session_key_seeds() -> Vec<Vec<u8>> {
-    #[allow(unused_mut)]
-    let mut seeds = Vec::new();
     #[cfg(all(has_inbound_group, has_outbound_group))]
     {
         let g = &get().group;
@@ -471,9 +466,10 @@ fn group_session_key_seeds() -> Vec<Vec<u8>> {
         init.extend_from_slice(&g.session_key);
         let mut import = vec![1u8];
         import.extend_from_slice(&g.exported_key);
-        seeds = vec![init, import];
+        return vec![init, import];
     }
-    seeds
+    #[cfg(not(all(has_inbound_group, has_outbound_group)))]
+    Vec::new()
 }
 
 // --- PK and SAS ------------------------------------------------------------------------------
@@ -504,13 +500,12 @@ pub fn pk_decrypt(data: &[u8]) {
 }
 
 fn pk_decrypt_seeds() -> Vec<Vec<u8>> {
-    #[allow(unused_mut)]
-    let mut seeds = Vec::new();
     #[cfg(has_pk)]
     {
-        seeds = get().pk.messages.iter().map(|(e, m, c)| join3(e, m, c)).collect();
+        return get().pk.messages.iter().map(|(e, m, c)| join3(e, m, c)).collect();
     }
-    seeds
+    #[cfg(not(has_pk))]
+    Vec::new()
 }
 
 /// `[key..]`; on success, every output that depends on the shared secret.
@@ -533,11 +528,10 @@ pub fn sas_set_their_key(data: &[u8]) {
 }
 
 fn sas_set_their_key_seeds() -> Vec<Vec<u8>> {
-    #[allow(unused_mut)]
-    let mut seeds = Vec::new();
     #[cfg(has_sas)]
     {
-        seeds = vec![get().sas.their_key.clone()];
+        return vec![get().sas.their_key.clone()];
     }
-    seeds
+    #[cfg(not(has_sas))]
+    Vec::new()
 }
