@@ -307,7 +307,7 @@ fn try_decrypt(session: Handle, kind: usize, message: &mut [u8]) {
         }
         assert!(max <= message.len(), "plaintext bound larger than the message");
         let mut out = vec![0u8; max];
-        let n = olm_decrypt(session, kind, message.as_mut_ptr().cast(), message.len(), out.as_mut_ptr().cast(), out.len());
+        let n = crate::api::olm_decrypt(session, kind, message.as_mut_ptr().cast(), message.len(), out.as_mut_ptr().cast(), out.len());
         assert!(n == error() || n <= max);
         let mut describe = [0u8; 600];
         olm_session_describe(session, describe.as_mut_ptr().cast(), describe.len());

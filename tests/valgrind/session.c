@@ -81,6 +81,7 @@ int main(void) {
     OlmSession *z = olm_session(object(olm_session_size()));
     memcpy(r, kept, 64);
     CHECK(olm_create_outbound_session(z, alice, bob_curve, 43, otk, 43, r, rl) == 0);
+    VALGRIND_MAKE_MEM_DEFINED(z, olm_session_size()); /* padding included, see common.h */
     CHECK(contains_piece((const uint8_t *)z, olm_session_size(), kept, 64, 32));
     olm_clear_session(z);
     expect_key_material("session", z, olm_session_size(), kept, 64, 0);
