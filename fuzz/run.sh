@@ -43,7 +43,8 @@ if ! cargo fuzz --version >/dev/null 2>&1 && [ "${FUZZ_INSTALL:-0}" = 1 ]; then
   cargo install --locked cargo-fuzz
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  echo "fuzz: cargo-fuzz is not installed: replaying seeds and fixed mutations as plain tests"
+  echo "fuzz: cargo-fuzz is not installed (FUZZ_INSTALL=1 installs it): no libFuzzer run;"
+  echo "fuzz: replaying seeds, fixed mutations and past findings as plain tests instead"
   cargo test --release --lib --no-default-features -- --nocapture 2>&1 | grep -E "^(test |[a-z0-9_]+: |test result)"
   exit "${PIPESTATUS[0]}"
 fi

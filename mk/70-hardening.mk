@@ -4,8 +4,11 @@
 #                    olm_clear_* leaves no key material
 #   make ct          TIMECOP-style constant-time check (tests/ct) and its negative control
 #   make fuzz        every fuzz target for FUZZ_SECONDS (default 60) each, with libFuzzer
-#   make fuzz-smoke  the same for FUZZ_SMOKE_SECONDS (default 4) each: part of `make test`
-.PHONY: lint lint-clippy lint-unsafe valgrind ct fuzz fuzz-smoke
+#   make fuzz-smoke  the same for FUZZ_SMOKE_SECONDS (default 4) each, after fuzz-replay: part
+#                    of `make test` (without cargo-fuzz, only the replay runs)
+#   make fuzz-replay the targets on their seeds, fixed mutations of them and past findings,
+#                    as plain tests (no libFuzzer needed)
+.PHONY: lint lint-clippy lint-unsafe valgrind ct fuzz fuzz-smoke fuzz-replay
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
 
@@ -34,5 +37,8 @@ ct: release
 fuzz:
 	FUZZ_INSTALL=1 bash fuzz/run.sh $(FUZZ_SECONDS)
 
-fuzz-smoke:
+fuzz-smoke: fuzz-replay
 	bash fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
+
+fuzz-replay:
+	cd fuzz && $(CARGO) test --release --lib --no-default-features
