@@ -3,12 +3,15 @@
 #   make valgrind    C programs (tests/valgrind) under memcheck: no bad access, no leak, and
 #                    olm_clear_* leaves no key material
 #   make ct          TIMECOP-style constant-time check (tests/ct) and its negative control
+#   make ct-portable the constant-time check again on a build with the portable backends
+#                    (software AES and SHA-2, serial curve arithmetic): what CPUs without
+#                    AES-NI, SHA-NI or AVX2 run. Not part of `make test` (a second build).
 #   make fuzz        every fuzz target for FUZZ_SECONDS (default 60) each, with libFuzzer
 #   make fuzz-smoke  the same for FUZZ_SMOKE_SECONDS (default 4) each, after fuzz-replay: part
 #                    of `make test` (without cargo-fuzz, only the replay runs)
 #   make fuzz-replay the targets on their seeds, fixed mutations of them and past findings,
 #                    as plain tests (no libFuzzer needed)
-.PHONY: lint lint-clippy lint-unsafe valgrind ct fuzz fuzz-smoke fuzz-replay
+.PHONY: lint lint-clippy lint-unsafe valgrind ct ct-portable fuzz fuzz-smoke fuzz-replay
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
 
@@ -33,6 +36,11 @@ valgrind: release
 
 ct: release
 	bash tests/valgrind/run.sh ct
+
+ct-portable:
+	RUSTFLAGS='--cfg aes_backend="soft" --cfg curve25519_dalek_backend="serial" --cfg sha2_backend="soft"' \
+	  $(CARGO) build --release --lib --target-dir target/ct-portable
+	OLM_LIB=target/ct-portable/release/libolm.so bash tests/valgrind/run.sh ct
 
 fuzz:
 	FUZZ_INSTALL=1 bash fuzz/run.sh $(FUZZ_SECONDS)

@@ -9,9 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:?memcheck or ct}
-out=build-out/hardening
+# OLM_LIB: the library to test (default the release build), e.g. one with portable backends.
+lib=${OLM_LIB:-target/release/libolm.so}
+out=build-out/hardening/$(basename "$(dirname "$lib")")-$(basename "$(dirname "$(dirname "$lib")")")
 mkdir -p "$out/lib"
-ln -sf ../../../target/release/libolm.so "$out/lib/libolm.so.3"
+ln -sf "$PWD/$lib" "$out/lib/libolm.so.3"
 CC=${CC:-cc}
 CFLAGS="-std=c11 -Wall -Wextra -Werror -O1 -g"
 
