@@ -3,7 +3,7 @@
 # The real libolm (libolm3, libolm-dev, python3-olm) is the reference the tests compare against.
 set -euo pipefail
 
-packages=(libolm3 libolm-dev python3-olm pkg-config cmake valgrind gcc g++ make)
+packages=(libolm3 libolm-dev python3-olm python3-pytest python3-venv binutils pkg-config cmake valgrind gcc g++ make)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,9 +10,24 @@
 #include "olm/outbound_group_session.h"
 
 /**
+ * The type of a pre-key message, sent until the session has received a message.
+ */
+#define OLM_MESSAGE_TYPE_PRE_KEY 0
+
+/**
+ * The type of a normal message.
+ */
+#define OLM_MESSAGE_TYPE_MESSAGE 1
+
+/**
  * An Olm account: a device's identity keys and its one-time and fallback keys.
  */
 typedef struct OlmAccount OlmAccount;
+
+/**
+ * An Olm session with one other device.
+ */
+typedef struct OlmSession OlmSession;
 
 /**
  * Utility functions: SHA-256 and Ed25519 signature verification.
@@ -264,6 +279,214 @@ size_t olm_account_unpublished_fallback_key(struct OlmAccount *account,
  * that you will not receive any more messages that use the old fallback key.
  */
 void olm_account_forget_old_fallback_key(struct OlmAccount *account);
+
+/**
+ * The size of a session object in bytes.
+ */
+size_t olm_session_size(void);
+
+/**
+ * Initialise a session object using the supplied memory. The supplied memory must be at least
+ * olm_session_size() bytes.
+ */
+struct OlmSession *olm_session(void *memory);
+
+/**
+ * A null terminated string describing the most recent error to happen to a session.
+ */
+const char *olm_session_last_error(const struct OlmSession *session);
+
+/**
+ * An error code describing the most recent error to happen to a session.
+ */
+OlmErrorCode olm_session_last_error_code(const struct OlmSession *session);
+
+/**
+ * Clears the memory used to back this session.
+ */
+size_t olm_clear_session(struct OlmSession *session);
+
+/**
+ * Returns the number of bytes needed to store a session.
+ */
+size_t olm_pickle_session_length(const struct OlmSession *session);
+
+/**
+ * Stores a session as a base64 string, encrypted with the supplied key. Returns the length of
+ * the pickled session on success; "OUTPUT_BUFFER_TOO_SMALL" if the output is too small.
+ */
+size_t olm_pickle_session(struct OlmSession *session,
+                          const void *key,
+                          size_t key_length,
+                          void *pickled,
+                          size_t pickled_length);
+
+/**
+ * Loads a session from a pickled base64 string, decrypted with the supplied key. Errors:
+ * "BAD_ACCOUNT_KEY" for a wrong key or changed data, "INVALID_BASE64", "CORRUPTED_PICKLE",
+ * "UNKNOWN_PICKLE_VERSION", "OLM_PICKLE_EXTRA_DATA". The input buffer is left intact (libolm
+ * destroys it). On failure the session is unchanged.
+ */
+size_t olm_unpickle_session(struct OlmSession *session,
+                            const void *key,
+                            size_t key_length,
+                            void *pickled,
+                            size_t pickled_length);
+
+/**
+ * The number of random bytes needed to create an outbound session.
+ */
+size_t olm_create_outbound_session_random_length(const struct OlmSession *session);
+
+/**
+ * Creates a new out-bound session for sending messages to a given identity_key and
+ * one_time_key. Returns olm_error() on failure. If the keys couldn't be decoded as base64 then
+ * olm_session_last_error() will be "INVALID_BASE64". If there weren't enough random bytes then
+ * olm_session_last_error() will be "NOT_ENOUGH_RANDOM". A key of small order (which would make
+ * the shared secret public) is refused with "BAD_MESSAGE_KEY_ID", where libolm accepts it. The
+ * random buffer is wiped once the keys have been decoded.
+ */
+size_t olm_create_outbound_session(struct OlmSession *session,
+                                   const struct OlmAccount *account,
+                                   const void *their_identity_key,
+                                   size_t their_identity_key_length,
+                                   const void *their_one_time_key,
+                                   size_t their_one_time_key_length,
+                                   void *random,
+                                   size_t random_length);
+
+/**
+ * Create a new in-bound session for sending/receiving messages from an incoming PRE_KEY
+ * message. Returns olm_error() on failure. If the base64 couldn't be decoded then
+ * olm_session_last_error will be "INVALID_BASE64". If the message couldn't be decoded then olm_session_last_error() will be "BAD_MESSAGE_FORMAT". If the
+ * message refers to an unknown one time key then olm_session_last_error() will be
+ * "BAD_MESSAGE_KEY_ID". The message buffer is decoded in place (destroyed), as in libolm.
+ */
+size_t olm_create_inbound_session(struct OlmSession *session,
+                                  struct OlmAccount *account,
+                                  void *one_time_key_message,
+                                  size_t message_length);
+
+/**
+ * Same as olm_create_inbound_session, but ensures that the identity key in the pre-key message
+ * matches the expected identity key, supplied via the their_identity_key parameter. Fails
+ * early if there is no match ("BAD_MESSAGE_KEY_ID").
+ */
+size_t olm_create_inbound_session_from(struct OlmSession *session,
+                                       struct OlmAccount *account,
+                                       const void *their_identity_key,
+                                       size_t their_identity_key_length,
+                                       void *one_time_key_message,
+                                       size_t message_length);
+
+/**
+ * The length of the buffer needed to return the id for this session.
+ */
+size_t olm_session_id_length(const struct OlmSession *session);
+
+/**
+ * An identifier for this session. Will be the same for both ends of the conversation. If the
+ * id buffer is too small then olm_session_last_error() will be "OUTPUT_BUFFER_TOO_SMALL".
+ */
+size_t olm_session_id(struct OlmSession *session, void *id, size_t id_length);
+
+/**
+ * Whether the session has received a message (1) or not (0).
+ */
+int olm_session_has_received_message(const struct OlmSession *session);
+
+/**
+ * Write a null-terminated string describing the internal state of an olm session to the
+ * buffer provided for debugging and logging purposes. If the buffer is not large enough to
+ * hold the entire string, it will be truncated and will end with "...". A buffer length of 600
+ * will be enough to hold any output.
+ */
+void olm_session_describe(struct OlmSession *session, char *buf, size_t buflen);
+
+/**
+ * Checks if the PRE_KEY message is for this in-bound session. This can happen if multiple
+ * messages are sent to this account before this account sends a message in reply. The
+ * one_time_key_message buffer is destroyed. Returns 1 if the session matches. Returns 0 if the
+ * session does not match. Returns olm_error() on failure ("INVALID_BASE64").
+ */
+size_t olm_matches_inbound_session(struct OlmSession *session,
+                                   void *one_time_key_message,
+                                   size_t message_length);
+
+/**
+ * Checks if the PRE_KEY message is for this in-bound session, and was sent from the given
+ * identity key. The one_time_key_message buffer is destroyed. Returns 1 if the session
+ * matches, 0 if it does not, olm_error() on failure ("INVALID_BASE64").
+ */
+size_t olm_matches_inbound_session_from(struct OlmSession *session,
+                                        const void *their_identity_key,
+                                        size_t their_identity_key_length,
+                                        void *one_time_key_message,
+                                        size_t message_length);
+
+/**
+ * Removes the one time keys that the session used from the account. Returns olm_error() on
+ * failure. If the account doesn't have any matching one time keys then
+ * olm_account_last_error() will be "BAD_MESSAGE_KEY_ID". A fallback key is not removed (its id
+ * is returned).
+ */
+size_t olm_remove_one_time_keys(struct OlmAccount *account, struct OlmSession *session);
+
+/**
+ * The type of the next message that olm_encrypt() will return. Returns OLM_MESSAGE_TYPE_PRE_KEY
+ * if the message will be a PRE_KEY message. Returns OLM_MESSAGE_TYPE_MESSAGE if the message
+ * will be a normal message.
+ */
+size_t olm_encrypt_message_type(const struct OlmSession *session);
+
+/**
+ * The number of random bytes needed to encrypt the next message.
+ */
+size_t olm_encrypt_random_length(const struct OlmSession *session);
+
+/**
+ * The size of the next message in bytes for the given number of plain-text bytes.
+ */
+size_t olm_encrypt_message_length(const struct OlmSession *session, size_t plaintext_length);
+
+/**
+ * Encrypts a message using the session. Returns the length of the message in bytes on
+ * success. Writes the message as base64 into the message buffer. Returns olm_error() on
+ * failure. If the message buffer is too small then olm_session_last_error() will be
+ * "OUTPUT_BUFFER_TOO_SMALL". If there weren't enough random bytes then
+ * olm_session_last_error() will be "NOT_ENOUGH_RANDOM". The random buffer is wiped once the
+ * message buffer has been found large enough, even if encryption then fails, as in libolm.
+ */
+size_t olm_encrypt(struct OlmSession *session,
+                   const void *plaintext,
+                   size_t plaintext_length,
+                   void *random,
+                   size_t random_length,
+                   void *message,
+                   size_t message_length);
+
+/**
+ * The maximum number of bytes of plain-text a given message could decode to. The actual size
+ * could be different due to padding. The input message buffer is destroyed. Returns
+ * olm_error() on failure ("INVALID_BASE64", "BAD_MESSAGE_FORMAT").
+ */
+size_t olm_decrypt_max_plaintext_length(struct OlmSession *session,
+                                        size_t message_type,
+                                        void *message,
+                                        size_t message_length);
+
+/**
+ * Decrypts a message using the session. The input message buffer is destroyed. Returns the
+ * length of the plain-text on success. Returns olm_error() on failure: "OUTPUT_BUFFER_TOO_SMALL",
+ * "INVALID_BASE64", "BAD_MESSAGE_VERSION", "BAD_MESSAGE_FORMAT" or "BAD_MESSAGE_MAC". A failed
+ * decryption leaves the session unchanged.
+ */
+size_t olm_decrypt(struct OlmSession *session,
+                   size_t message_type,
+                   void *message,
+                   size_t message_length,
+                   void *plaintext,
+                   size_t max_plaintext_length);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -32,6 +32,7 @@ pub mod inbound_group_session;
 pub mod outbound_group_session;
 pub mod pk;
 pub mod sas;
+pub mod session;
 pub mod utility;
 pub(crate) mod valgrind;
 

@@ -9,6 +9,7 @@
 //! repeated field overrides the earlier one, exactly as libolm reads them.
 
 use crate::core::crypto::{CIPHER_MAC_LENGTH, ED25519_SIGNATURE_LENGTH};
+use crate::core::fields::{bytes_field_len, varint_len, FieldReader, FieldWriter};
 
 pub const PROTOCOL_VERSION: u8 = 3;
 pub const MAC_LENGTH: usize = CIPHER_MAC_LENGTH;
@@ -17,64 +18,18 @@ pub const SIGNATURE_LENGTH: usize = ED25519_SIGNATURE_LENGTH;
 const MESSAGE_INDEX_TAG: u8 = 0o10;
 const CIPHERTEXT_TAG: u8 = 0o22;
 
-/// Bytes of the varint encoding of `value`.
-pub fn varint_len(mut value: u64) -> usize {
-    let mut length = 1;
-    while value >= 0x80 {
-        length += 1;
-        value >>= 7;
-    }
-    length
-}
-
-/// Writes the varint encoding of `value` at the start of `out`, returning its length.
-pub fn varint_encode(mut value: u64, out: &mut [u8]) -> usize {
-    let mut i = 0;
-    while value >= 0x80 {
-        out[i] = (value as u8 & 0x7f) | 0x80;
-        value >>= 7;
-        i += 1;
-    }
-    out[i] = value as u8;
-    i + 1
-}
-
-/// libolm's varint reader: the value of every byte given, high bits beyond 64 dropped.
-fn varint_decode(bytes: &[u8]) -> u64 {
-    bytes.iter().rev().fold(0u64, |value, &b| value << 7 | (b & 0x7f) as u64)
-}
-
-/// Position after the varint starting at `pos` (or the end, if it never terminates).
-fn varint_skip(data: &[u8], mut pos: usize) -> usize {
-    while pos < data.len() {
-        pos += 1;
-        if data[pos - 1] & 0x80 == 0 {
-            break;
-        }
-    }
-    pos
-}
-
 /// Length of the binary message for a ciphertext of `ciphertext_length` bytes.
 pub fn message_len(message_index: u32, ciphertext_length: usize) -> usize {
-    1 + 1
-        + varint_len(message_index as u64)
-        + 1
-        + varint_len(ciphertext_length as u64)
-        + ciphertext_length
-        + MAC_LENGTH
-        + SIGNATURE_LENGTH
+    1 + 1 + varint_len(message_index as u64) + bytes_field_len(ciphertext_length) + MAC_LENGTH + SIGNATURE_LENGTH
 }
 
 /// Writes the version, the message index and the ciphertext's tag and length at the start of
 /// `out`, returning where the ciphertext goes.
 pub fn write_header(out: &mut [u8], message_index: u32, ciphertext_length: usize) -> usize {
-    out[0] = PROTOCOL_VERSION;
-    out[1] = MESSAGE_INDEX_TAG;
-    let mut pos = 2 + varint_encode(message_index as u64, &mut out[2..]);
-    out[pos] = CIPHERTEXT_TAG;
-    pos += 1;
-    pos + varint_encode(ciphertext_length as u64, &mut out[pos..])
+    let mut w = FieldWriter::new(out);
+    w.byte(PROTOCOL_VERSION);
+    w.varint_field(MESSAGE_INDEX_TAG, message_index);
+    w.bytes_field_header(CIPHERTEXT_TAG, ciphertext_length)
 }
 
 /// A binary message as libolm reads it. Missing fields are `None`; a message too short for
@@ -99,32 +54,13 @@ impl<'a> GroupMessage<'a> {
         let (signed, signature) = input.split_at(body_length + MAC_LENGTH);
         message.signed = signed;
         message.signature = signature;
-        let body = &input[..body_length];
-        let Some((&version, _)) = body.split_first() else { return message };
+        let mut reader = FieldReader::new(&input[..body_length]);
+        let Some(version) = reader.version() else { return message };
         message.version = version;
-        let mut pos = 1;
-        while pos < body.len() {
-            let field = pos;
-            if body[pos] == MESSAGE_INDEX_TAG {
-                let end = varint_skip(body, pos + 1);
-                message.message_index = Some(varint_decode(&body[pos + 1..end]) as u32);
-                pos = end;
-            }
-            if pos < body.len() && body[pos] == CIPHERTEXT_TAG {
-                let start = varint_skip(body, pos + 1);
-                let length = varint_decode(&body[pos + 1..start]);
-                match usize::try_from(length).ok().filter(|&l| l <= body.len() - start) {
-                    Some(length) => {
-                        message.ciphertext = Some(&body[start..start + length]);
-                        pos = start + length;
-                    }
-                    None => pos = body.len(),
-                }
-            }
-            if pos == field {
-                pos = skip_unknown_field(body, pos);
-            }
-        }
+        reader.read_all(|r| {
+            r.varint_field(MESSAGE_INDEX_TAG, &mut message.message_index);
+            r.bytes_field(CIPHERTEXT_TAG, &mut message.ciphertext);
+        });
         message
     }
 
@@ -132,24 +68,6 @@ impl<'a> GroupMessage<'a> {
     pub fn mac_parts(&self) -> Option<(&'a [u8], &'a [u8])> {
         let mac_start = self.signed.len().checked_sub(MAC_LENGTH)?;
         Some(self.signed.split_at(mac_start))
-    }
-}
-
-/// Skips a field with an unknown tag: varints (wire type 0) and length-prefixed bytes (wire
-/// type 2) are stepped over; any other wire type ends the parse.
-fn skip_unknown_field(data: &[u8], pos: usize) -> usize {
-    match data[pos] & 0x7 {
-        0 => varint_skip(data, varint_skip(data, pos)),
-        2 => {
-            let start = varint_skip(data, pos);
-            let end = varint_skip(data, start);
-            let length = varint_decode(&data[start..end]);
-            match usize::try_from(length).ok().filter(|&l| l <= data.len() - end) {
-                Some(length) => end + length,
-                None => data.len(),
-            }
-        }
-        _ => data.len(),
     }
 }
 

@@ -1,0 +1,99 @@
+"""Builds the `_libolm` CFFI extension module, the one python-olm imports, from this library's
+generated headers (include/olm/*.h) and links it to this library's libolm.so.
+
+This is python-olm's own route with our library in place of its bundled C++ one: the public headers
+are run through the C preprocessor with empty stand-ins for <stddef.h> and <stdint.h> (CFFI knows
+those types), their integer macros are kept as CFFI constants, `memset` is declared because python-olm calls `lib.memset` to wipe buffers, and the
+result is the cdef. The module records a run path to the library's directory, so it finds our
+libolm.so.3 without LD_LIBRARY_PATH (and never falls back to the system's libolm).
+
+    python cffi_build/build_libolm.py --libdir target/release --out DIR
+
+DIR receives _libolm.*.so (put it on sys.path, e.g. a virtual environment's site-packages) and
+olm_cdef.h, the preprocessed declarations, for reading.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+from cffi import FFI
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+# The headers python-olm's module is made from; olm.h brings in error.h and the group sessions.
+HEADERS = ["olm/olm.h", "olm/inbound_group_session.h", "olm/outbound_group_session.h",
+           "olm/pk.h", "olm/sas.h"]
+
+# python-olm zeroes plaintext and key buffers through lib.memset.
+MEMSET = "void *memset(void *s, int c, size_t n);\n"
+
+
+def preprocess(include_dir, *options):
+    """The C preprocessor's output for our headers, without the system's headers or macros."""
+    source = "".join("#include <%s>\n" % h for h in HEADERS)
+    cpp = os.environ.get("CPP", "cpp").split()
+    return subprocess.run(
+        cpp + list(options) + ["-undef", "-nostdinc", "-I", os.path.join(HERE, "dummy"),
+                               "-I", include_dir, "-"],
+        input=source, capture_output=True, text=True, check=True).stdout
+
+
+def integer_constants(include_dir):
+    """The headers' integer macros (e.g. OLM_MESSAGE_TYPE_PRE_KEY), which preprocessing would
+    otherwise dissolve; include guards (no value) and reserved names are left out."""
+    pattern = re.compile(r"#define ([A-Za-z][A-Za-z0-9_]*) (-?[0-9]+)$")
+    return "".join(line + "\n" for line in preprocess(include_dir, "-dM").splitlines()
+                   if pattern.match(line))
+
+
+def preprocessed_declarations(include_dir):
+    """Our headers as one C text that CFFI's cdef accepts: no comments, no line markers, no
+    system declarations, no C++ guards; integer macros kept."""
+    return integer_constants(include_dir) + preprocess(include_dir, "-P") + MEMSET
+
+
+def make_ffi(include_dir, libdir):
+    ffi = FFI()
+    ffi.cdef(preprocessed_declarations(include_dir))
+    ffi.set_source(
+        "_libolm",
+        "".join("#include <%s>\n" % h for h in HEADERS),
+        include_dirs=[include_dir],
+        library_dirs=[libdir],
+        libraries=["olm"],
+        extra_link_args=["-Wl,-rpath," + libdir],
+    )
+    return ffi
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--include", default=os.path.join(ROOT, "include"),
+                        help="directory holding olm/*.h (default: the repository's include/)")
+    parser.add_argument("--libdir", default=os.path.join(ROOT, "target", "release"),
+                        help="directory holding libolm.so and libolm.so.3; recorded as run path")
+    parser.add_argument("--out", required=True, help="directory to write _libolm into")
+    args = parser.parse_args()
+
+    libdir = os.path.abspath(args.libdir)
+    if not os.path.exists(os.path.join(libdir, "libolm.so.3")):
+        sys.exit("build_libolm: %s/libolm.so.3 is missing: the loader would pick the system's "
+                 "libolm instead (run `make soname-link`)" % libdir)
+    out = os.path.abspath(args.out)
+    os.makedirs(out, exist_ok=True)
+    ffi = make_ffi(os.path.abspath(args.include), libdir)
+    with open(os.path.join(out, "olm_cdef.h"), "w") as f:
+        f.write(preprocessed_declarations(os.path.abspath(args.include)))
+    with tempfile.TemporaryDirectory() as tmp:
+        built = ffi.compile(tmpdir=tmp)
+        os.replace(built, os.path.join(out, os.path.basename(built)))
+    print(os.path.join(out, os.path.basename(built)))
+
+
+if __name__ == "__main__":
+    main()
