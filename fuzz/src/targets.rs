@@ -206,9 +206,12 @@ fn unpickle_seeds() -> Vec<Vec<u8>> {
 // --- Structure-aware: pickles and messages under edit programs ------------------------------
 
 /// The valid starting points of the structured target.
-fn bases() -> Vec<(&'static str, fn(&[u8]))> {
+/// A named starting point of the structured target and what it runs on an edit program.
+type Base = (&'static str, fn(&[u8]));
+
+fn bases() -> Vec<Base> {
     #[allow(unused_mut)]
-    let mut bases: Vec<(&'static str, fn(&[u8]))> = Vec::new();
+    let mut bases: Vec<Base> = Vec::new();
     // Pickles: edit the plain bytes, then seal them again so that the MAC holds.
     for (i, _) in kinds().iter().enumerate() {
         let run: fn(&[u8]) = match i {
