@@ -13,12 +13,15 @@ PYTHON ?= python3
 DEBIAN_PYTHON ?= /usr/bin/python3
 VENV ?= .venv-olm
 PYOLM_VERSION := 3.2.16
-# sha256 of python-olm-3.2.16.tar.gz as PyPI serves it: the download must be that release, unchanged.
-PYOLM_SHA256 := a1c47fce2505b7a16841e17694cbed4ed484519646ede96ee9e89545a49643c9
-# Fetching the sdist makes pip build its bundled libolm just to read its metadata (minutes), so the
-# verified tarball is kept outside the repository and reused.
+# python-olm 3.2.16's wheel for CPython 3.11 on x86_64, as PyPI serves it (sha256 pinned: the
+# download must be that release, unchanged). Its olm/ folder is byte for byte the sdist's, and
+# unlike the sdist it needs no build (the sdist makes pip compile its bundled libolm for
+# minutes just to read its metadata). Only olm/ and the README (the wheel's METADATA body) are
+# used; its bundled _libolm and libolm are never unpacked.
+PYOLM_WHEEL_NAME := python_olm-$(PYOLM_VERSION)-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+PYOLM_SHA256 := d41ce8cf04bfe0986c802986d04d2808fbb0f8ddd7a5a53c1f2eef7a9db76ae1
 PYOLM_CACHE ?= $(HOME)/.cache/olm-rs
-PYOLM_SDIST := $(PYOLM_CACHE)/python-olm-$(PYOLM_VERSION).tar.gz
+PYOLM_WHEEL := $(PYOLM_CACHE)/$(PYOLM_WHEEL_NAME)
 OUR_LIBDIR := $(CURDIR)/target/release
 OUR_LIB := $(OUR_LIBDIR)/libolm.so
 PYTEST_ARGS ?= -q -rs
@@ -29,25 +32,24 @@ DROPIN_PYTEST_ARGS ?= -q
 soname-link: release
 	ln -sf libolm.so $(OUR_LIBDIR)/libolm.so.3
 
-$(PYOLM_SDIST):
+$(PYOLM_WHEEL):
 	mkdir -p $(PYOLM_CACHE)
 	tmp=$$(mktemp -d) && \
-	  $(PYTHON) -m pip download -q --no-deps --no-binary :all: -d $$tmp python-olm==$(PYOLM_VERSION) && \
-	  echo "$(PYOLM_SHA256)  $$tmp/python-olm-$(PYOLM_VERSION).tar.gz" | sha256sum -c --quiet && \
-	  mv $$tmp/python-olm-$(PYOLM_VERSION).tar.gz $@ && rm -rf $$tmp
+	  $(PYTHON) -m pip download -q --no-deps --only-binary :all: --platform manylinux2014_x86_64 \
+	    --python-version 3.11 --implementation cp --abi cp311 -d $$tmp python-olm==$(PYOLM_VERSION) && \
+	  echo "$(PYOLM_SHA256)  $$tmp/$(PYOLM_WHEEL_NAME)" | sha256sum -c --quiet && \
+	  mv $$tmp/$(PYOLM_WHEEL_NAME) $@ && rm -rf $$tmp
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q cffi pytest setuptools
 
 # python-olm's olm/ folder only (never its bundled libolm), plus its README for the README test.
-$(VENV)/.python-olm: $(PYOLM_SDIST) | $(VENV)/bin/python
-	echo "$(PYOLM_SHA256)  $(PYOLM_SDIST)" | sha256sum -c --quiet
+$(VENV)/.python-olm: $(PYOLM_WHEEL) | $(VENV)/bin/python
+	echo "$(PYOLM_SHA256)  $(PYOLM_WHEEL)" | sha256sum -c --quiet
 	site=$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') && \
-	  rm -rf $$site/olm && \
-	  tar -xzf $(PYOLM_SDIST) -C $$site --strip-components=1 python-olm-$(PYOLM_VERSION)/olm && \
-	  mkdir -p $(VENV)/share/python-olm && \
-	  tar -xzf $(PYOLM_SDIST) -C $(VENV)/share/python-olm --strip-components=1 python-olm-$(PYOLM_VERSION)/README.md
+	  rm -rf $$site/olm && mkdir -p $(VENV)/share/python-olm && \
+	  $(VENV)/bin/python cffi_build/unpack_python_olm.py $(PYOLM_WHEEL) $$site $(VENV)/share/python-olm/README.md
 	touch $@
 
 $(VENV)/.libolm: cffi_build/build_libolm.py $(wildcard include/olm/*.h) $(OUR_LIB) | $(VENV)/bin/python
@@ -62,7 +64,7 @@ test-python: test-python-venv test-python-dropin
 
 test-python-venv: python-venv
 	OLM_LIBRARY=$(OUR_LIB) OLM_PYTHON_README=$(CURDIR)/$(VENV)/share/python-olm/README.md \
-	  OLM_PYOLM_SDIST=$(PYOLM_SDIST) $(VENV)/bin/python -m pytest $(PYTEST_ARGS) python_tests
+	  OLM_PYOLM_WHEEL=$(PYOLM_WHEEL) $(VENV)/bin/python -m pytest $(PYTEST_ARGS) python_tests
 
 # Debian's python3-olm links libolm.so.3; LD_LIBRARY_PATH makes the loader find ours first.
 test-python-dropin: soname-link

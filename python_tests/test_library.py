@@ -54,17 +54,17 @@ def test_libolm_module_offers_everything_python_olm_uses(_libolm):
 
 def test_python_olm_is_the_unchanged_release():
     """On the venv route, the imported olm package is python-olm 3.2.16's olm/ folder exactly as
-    in the release's sdist (whose sha256 the Makefile checks)."""
-    sdist = os.environ.get("OLM_PYOLM_SDIST")
-    if not sdist:
-        pytest.skip("not the venv route (OLM_PYOLM_SDIST names python-olm's sdist there)")
-    import tarfile
+    in the release's wheel (whose sha256 the Makefile checks)."""
+    wheel = os.environ.get("OLM_PYOLM_WHEEL")
+    if not wheel:
+        pytest.skip("not the venv route (OLM_PYOLM_WHEEL names python-olm's wheel there)")
+    import zipfile
 
     import olm
     package = os.path.dirname(olm.__file__)
-    with tarfile.open(sdist) as tar:
-        released = {m.name.split("/olm/", 1)[1]: tar.extractfile(m).read() for m in tar
-                    if m.isfile() and m.name.startswith("python-olm-3.2.16/olm/")}
+    with zipfile.ZipFile(wheel) as whl:
+        released = {name[len("olm/"):]: whl.read(name) for name in whl.namelist()
+                    if name.startswith("olm/") and not name.endswith("/")}
     installed = {}
     for directory, _, files in os.walk(package):
         for name in files:
