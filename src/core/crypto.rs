@@ -41,9 +41,19 @@ pub fn hkdf_sha256(input: &[u8], salt: Option<&[u8]>, info: &[u8], output: &mut 
         .expect("libolm never asks HKDF for more than 255 blocks");
 }
 
-/// Constant-time equality of two byte strings of the same public length.
+/// Constant-time equality of two byte strings of the same public length. The answer itself is
+/// public (a MAC either matched or not).
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && bool::from(a.ct_eq(b))
+    a.len() == b.len() && declassify(bool::from(a.ct_eq(b)))
+}
+
+/// Marks a value computed from secrets as public by design (a public key, a comparison's
+/// result, a length) for the constant-time check, which runs the library under valgrind with
+/// the secrets marked undefined (tests/ct). Does nothing outside valgrind.
+#[inline(always)]
+pub fn declassify<T: Copy>(mut value: T) -> T {
+    crate::ffi::valgrind::declassify(&mut value);
+    value
 }
 
 /// A Curve25519 key pair. The private key is kept as the 32 random bytes libolm stores
@@ -58,7 +68,7 @@ impl Curve25519KeyPair {
     pub fn from_private_key(private_key: &[u8; 32]) -> Self {
         // Fixed-base multiplication with the precomputed Edwards basepoint table: the same
         // result as X25519(k, 9) (clamping included), about 4x faster than the ladder.
-        let public_key = curve25519_dalek::MontgomeryPoint::mul_base_clamped(*private_key).to_bytes();
+        let public_key = declassify(curve25519_dalek::MontgomeryPoint::mul_base_clamped(*private_key).to_bytes());
         Self { public_key, private_key: *private_key }
     }
 
@@ -87,7 +97,8 @@ fn x25519(private_key: &[u8; 32], their_public_key: &[u8; 32]) -> [u8; 32] {
 /// X25519 of a private key (any 32 bytes) and a public key; `None` for a non-contributory result.
 pub fn shared_secret(private_key: &[u8; 32], their_public_key: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>> {
     let secret = Zeroizing::new(x25519(private_key, their_public_key));
-    if bool::from(secret.ct_eq(&[0u8; 32])) {
+    // Whether the result is all zeros depends only on their (public) key.
+    if declassify(bool::from(secret.ct_eq(&[0u8; 32]))) {
         None
     } else {
         Some(secret)
@@ -117,7 +128,7 @@ impl Ed25519KeyPair {
         expanded[31] &= 63;
         expanded[31] |= 64;
         let esk = ExpandedSecretKey::from_bytes(&expanded);
-        let public_key = ed25519_dalek::VerifyingKey::from(&esk).to_bytes();
+        let public_key = declassify(ed25519_dalek::VerifyingKey::from(&esk).to_bytes());
         let pair = Self { public_key, private_key: expanded };
         expanded.zeroize();
         pair
@@ -220,7 +231,8 @@ pub fn aes256_cbc_decrypt_in_place(key: &[u8; 32], iv: &[u8; 16], data: &mut [u8
         prev = saved[end - i - 1];
         i = end;
     }
-    let padding = *data.last()? as usize;
+    // The padding only tells the plaintext's length, which the caller learns anyway.
+    let padding = declassify(*data.last()?) as usize;
     data.len().checked_sub(padding)
 }
 
@@ -272,6 +284,23 @@ impl CipherKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Declassifying is a valgrind client request; outside valgrind it must change nothing,
+    /// not even the flags a comparison left for a branch after it (SECURITY.md, finding 2).
+    #[test]
+    fn declassify_changes_nothing() {
+        for v in [0u32, 1, 0xdead_beef, u32::MAX] {
+            assert_eq!(declassify(v), v);
+        }
+        assert_eq!(declassify([7u8; 32]), [7u8; 32]);
+        for (a, b) in [(1u64, 2u64), (2, 1), (u64::MAX, 0)] {
+            let (a, b) = (std::hint::black_box(a), std::hint::black_box(b));
+            let less = a < b;
+            let a2 = declassify(a);
+            assert_eq!(less, a2 < b);
+        }
+        assert!(ct_eq(b"same", b"same") && !ct_eq(b"same", b"diff") && !ct_eq(b"a", b"ab"));
+    }
 
     #[test]
     fn rfc7748_x25519() {

@@ -7,7 +7,7 @@
 use zeroize::Zeroize;
 
 use super::base64;
-use super::crypto::{aes_cbc_ciphertext_len, CipherKeys, Curve25519KeyPair, Ed25519KeyPair, CIPHER_MAC_LENGTH};
+use super::crypto::{aes_cbc_ciphertext_len, declassify, CipherKeys, Curve25519KeyPair, Ed25519KeyPair, CIPHER_MAC_LENGTH};
 use super::OlmError;
 
 const PICKLE_INFO: &[u8] = b"Pickle";
@@ -94,12 +94,19 @@ impl<'a> Reader<'a> {
         Ok(self.bytes(N)?.try_into().expect("length checked"))
     }
 
+    // Integers and flags in a pickle are its structure (versions, counts, ids, indexes), not
+    // key material: the constant-time check may see the parser branch on them.
     pub fn u32(&mut self) -> Result<u32, UnpickleError> {
-        Ok(u32::from_be_bytes(self.array()?))
+        Ok(declassify(u32::from_be_bytes(self.array()?)))
     }
 
     pub fn u8(&mut self) -> Result<u8, UnpickleError> {
-        Ok(self.bytes(1)?[0])
+        Ok(declassify(self.bytes(1)?[0]))
+    }
+
+    /// A public key: stored beside secrets, but public by design.
+    pub fn public_key<const N: usize>(&mut self) -> Result<[u8; N], UnpickleError> {
+        Ok(declassify(self.array()?))
     }
 
     /// libolm reads any non-zero byte as true.
@@ -108,11 +115,11 @@ impl<'a> Reader<'a> {
     }
 
     pub fn curve25519_key_pair(&mut self) -> Result<Curve25519KeyPair, UnpickleError> {
-        Ok(Curve25519KeyPair { public_key: self.array()?, private_key: self.array()? })
+        Ok(Curve25519KeyPair { public_key: self.public_key()?, private_key: self.array()? })
     }
 
     pub fn ed25519_key_pair(&mut self) -> Result<Ed25519KeyPair, UnpickleError> {
-        Ok(Ed25519KeyPair { public_key: self.array()?, private_key: self.array()? })
+        Ok(Ed25519KeyPair { public_key: self.public_key()?, private_key: self.array()? })
     }
 
     /// A list count as libolm writes it. libolm stops reading items silently at the end of the

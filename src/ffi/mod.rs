@@ -34,6 +34,7 @@ pub mod pk;
 pub mod sas;
 pub mod session;
 pub mod utility;
+pub(crate) mod valgrind;
 
 use error::{error_string, OlmErrorCode};
 

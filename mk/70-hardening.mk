@@ -1,0 +1,52 @@
+# Hardening (SECURITY.md): lints, memory checking, the constant-time check, fuzzing.
+#   make lint        clippy with -D warnings, and no `unsafe` outside src/ffi
+#   make valgrind    C programs (tests/valgrind) under memcheck: no bad access, no leak, and
+#                    olm_clear_* leaves no key material
+#   make ct          TIMECOP-style constant-time check (tests/ct) and its negative control
+#   make ct-portable the constant-time check again on a build with the portable backends
+#                    (software AES and SHA-2, serial curve arithmetic): what CPUs without
+#                    AES-NI, SHA-NI or AVX2 run. Not part of `make test` (a second build).
+#   make fuzz        every fuzz target for FUZZ_SECONDS (default 60) each, with libFuzzer
+#   make fuzz-smoke  the same for FUZZ_SMOKE_SECONDS (default 4) each, after fuzz-replay: part
+#                    of `make test` (without cargo-fuzz, only the replay runs)
+#   make fuzz-replay the targets on their seeds, fixed mutations of them and past findings,
+#                    as plain tests (no libFuzzer needed)
+.PHONY: lint lint-clippy lint-unsafe valgrind ct ct-portable fuzz fuzz-smoke fuzz-replay
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 4
+
+test: lint valgrind ct fuzz-smoke
+
+lint: lint-clippy lint-unsafe
+
+lint-clippy:
+	$(CARGO) clippy --all-targets --release -- -D warnings
+
+# The core forbids unsafe itself (#![forbid(unsafe_code)]); this covers the whole library
+# (src/, build.rs, build/): an `unsafe` token outside comments and outside src/ffi fails.
+# (fuzz/ and the C tests call the C API, which is unsafe by nature, and are not the library.)
+lint-unsafe:
+	@found=$$(find src build build.rs -name '*.rs' -not -path 'src/ffi/*' 2>/dev/null \
+	  | xargs awk '{ line = $$0; sub(/\/\/.*/, "", line) } line ~ /(^|[^A-Za-z0-9_])unsafe([^A-Za-z0-9_]|$$)/ { print FILENAME ":" FNR ": " $$0 }'); \
+	if [ -n "$$found" ]; then echo "unsafe outside src/ffi:"; echo "$$found"; exit 1; fi; \
+	echo "lint-unsafe: no unsafe outside src/ffi"
+
+valgrind: release
+	bash tests/valgrind/run.sh memcheck
+
+ct: release
+	bash tests/valgrind/run.sh ct
+
+ct-portable:
+	RUSTFLAGS='--cfg aes_backend="soft" --cfg curve25519_dalek_backend="serial" --cfg sha2_backend="soft"' \
+	  $(CARGO) build --release --lib --target-dir target/ct-portable
+	OLM_LIB=target/ct-portable/release/libolm.so bash tests/valgrind/run.sh ct
+
+fuzz:
+	FUZZ_INSTALL=1 bash fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-replay
+	bash fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
+
+fuzz-replay:
+	cd fuzz && $(CARGO) test --release --lib --no-default-features
