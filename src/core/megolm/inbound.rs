@@ -187,7 +187,7 @@ impl Pickle for InboundGroupSession {
         }
         let initial = Ratchet::read_pickle(r)?;
         let latest = Ratchet::read_pickle(r)?;
-        let signing_key = r.array()?;
+        let signing_key = r.public_key()?;
         let verified = if version == 1 { true } else { r.bool()? };
         Ok(Self { initial, latest, signing_key, verified })
     }

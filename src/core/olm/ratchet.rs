@@ -391,7 +391,7 @@ impl Ratchet {
             if r.is_empty() {
                 break;
             }
-            let ratchet_key = r.array()?;
+            let ratchet_key = r.public_key()?;
             let chain_key = ChainKey { key: r.array()?, index: r.u32()? };
             ratchet.receiver_chains.push_back(ReceiverChain { ratchet_key, chain_key });
         }
@@ -399,7 +399,7 @@ impl Ratchet {
             if r.is_empty() {
                 break;
             }
-            let ratchet_key = r.array()?;
+            let ratchet_key = r.public_key()?;
             let message_key = MessageKey { key: r.array()?, index: r.u32()? };
             ratchet.skipped_message_keys.push_back(SkippedMessageKey { ratchet_key, message_key });
         }

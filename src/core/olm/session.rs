@@ -411,9 +411,9 @@ impl Pickle for Session {
         };
         Ok(Session {
             received_message: r.bool()?,
-            alice_identity_key: r.array()?,
-            alice_base_key: r.array()?,
-            bob_one_time_key: r.array()?,
+            alice_identity_key: r.public_key()?,
+            alice_base_key: r.public_key()?,
+            bob_one_time_key: r.public_key()?,
             ratchet: Ratchet::read_pickle(r, includes_chain_index)?,
         })
     }
