@@ -9,7 +9,7 @@ use super::{encode_in_place, message_keys, read_key_body, write_key_body, write_
 use super::{KEY_BODY_LENGTH, SESSION_EXPORT_RAW_LENGTH, SESSION_EXPORT_VERSION};
 use super::{SESSION_KEY_RAW_LENGTH, SESSION_KEY_VERSION};
 use crate::core::base64;
-use crate::core::crypto::{ed25519_verify, ED25519_PUBLIC_KEY_LENGTH};
+use crate::core::crypto::{Ed25519PublicKey, ED25519_PUBLIC_KEY_LENGTH};
 use crate::core::pickle::{Pickle, Reader, UnpickleError, Writer};
 use crate::core::OlmError;
 
@@ -26,7 +26,7 @@ pub struct InboundGroupSession {
     /// The ratchet at the highest index decrypted (or exported) so far, kept to jump forwards
     /// from it cheaply.
     latest: Ratchet,
-    signing_key: [u8; ED25519_PUBLIC_KEY_LENGTH],
+    signing_key: Ed25519PublicKey,
     /// Whether the session is known genuine: it came from a signed session key, or a message
     /// has decrypted with it.
     verified: bool,
@@ -53,8 +53,9 @@ impl InboundGroupSession {
     pub fn init(&mut self, session_key: &[u8]) -> Result<(), OlmError> {
         let raw = decode_key::<SESSION_KEY_RAW_LENGTH>(session_key)?;
         let (ratchet, signing_key) = read_key_body(body(raw.as_ref()), SESSION_KEY_VERSION)?;
+        let signing_key = Ed25519PublicKey::new(signing_key);
         let signature = raw[KEY_BODY_LENGTH..].try_into().expect("fixed layout");
-        if !ed25519_verify(&signing_key, &raw[..KEY_BODY_LENGTH], signature) {
+        if !signing_key.verify(&raw[..KEY_BODY_LENGTH], signature) {
             return Err(OlmError::BadSignature);
         }
         self.start_from(ratchet, signing_key);
@@ -66,18 +67,18 @@ impl InboundGroupSession {
     pub fn import(&mut self, export: &[u8]) -> Result<(), OlmError> {
         let raw = decode_key::<SESSION_EXPORT_RAW_LENGTH>(export)?;
         let (ratchet, signing_key) = read_key_body(&raw, SESSION_EXPORT_VERSION)?;
-        self.start_from(ratchet, signing_key);
+        self.start_from(ratchet, Ed25519PublicKey::new(signing_key));
         Ok(())
     }
 
-    fn start_from(&mut self, ratchet: Ratchet, signing_key: [u8; ED25519_PUBLIC_KEY_LENGTH]) {
+    fn start_from(&mut self, ratchet: Ratchet, signing_key: Ed25519PublicKey) {
         self.initial = ratchet.clone();
         self.latest = ratchet;
         self.signing_key = signing_key;
     }
 
     pub fn session_id(&self, output: &mut [u8]) -> Result<usize, OlmError> {
-        write_session_id(&self.signing_key, output)
+        write_session_id(self.signing_key.as_bytes(), output)
     }
 
     pub fn first_known_index(&self) -> u32 {
@@ -135,7 +136,7 @@ impl InboundGroupSession {
 
         let signature: &[u8; SIGNATURE_LENGTH] =
             decoded.signature.try_into().map_err(|_| OlmError::BadMessageFormat)?;
-        if !ed25519_verify(&self.signing_key, decoded.signed, signature) {
+        if !self.signing_key.verify(decoded.signed, signature) {
             return Err(OlmError::BadSignature);
         }
         let Some(output) = plaintext.get_mut(..ciphertext.len()) else {
@@ -160,7 +161,7 @@ impl InboundGroupSession {
     pub fn export(&mut self, index: u32, output: &mut [u8]) -> Result<usize, OlmError> {
         encode_in_place(output, SESSION_EXPORT_RAW_LENGTH, |raw| {
             let ratchet = self.ratchet_at(index)?;
-            write_key_body(raw, SESSION_EXPORT_VERSION, &ratchet, &self.signing_key);
+            write_key_body(raw, SESSION_EXPORT_VERSION, &ratchet, self.signing_key.as_bytes());
             Ok(())
         })
     }
@@ -175,7 +176,7 @@ impl Pickle for InboundGroupSession {
         w.u32(PICKLE_VERSION);
         self.initial.write_pickle(w);
         self.latest.write_pickle(w);
-        w.bytes(&self.signing_key);
+        w.bytes(self.signing_key.as_bytes());
         w.bool(self.verified);
     }
 
@@ -187,7 +188,7 @@ impl Pickle for InboundGroupSession {
         }
         let initial = Ratchet::read_pickle(r)?;
         let latest = Ratchet::read_pickle(r)?;
-        let signing_key = r.public_key()?;
+        let signing_key = Ed25519PublicKey::new(r.public_key()?);
         let verified = if version == 1 { true } else { r.bool()? };
         Ok(Self { initial, latest, signing_key, verified })
     }
