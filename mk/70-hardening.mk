@@ -2,6 +2,8 @@
 #   make lint        clippy with -D warnings, and no `unsafe` outside src/ffi
 #   make valgrind    C programs (tests/valgrind) under memcheck: no bad access, no leak, and
 #                    olm_clear_* leaves no key material
+#   make valgrind-python  the Python suite (our CFFI route) under memcheck: no error through
+#                    this library (CPython's own unmodelled reports are not ours to fix)
 #   make ct          TIMECOP-style constant-time check (tests/ct) and its negative control
 #   make ct-portable the constant-time check again on a build with the portable backends
 #                    (software AES and SHA-2, serial curve arithmetic): what CPUs without
@@ -11,11 +13,11 @@
 #                    of `make test` (without cargo-fuzz, only the replay runs)
 #   make fuzz-replay the targets on their seeds, fixed mutations of them and past findings,
 #                    as plain tests (no libFuzzer needed)
-.PHONY: lint lint-clippy lint-unsafe valgrind ct ct-portable fuzz fuzz-smoke fuzz-replay
+.PHONY: lint lint-clippy lint-unsafe valgrind valgrind-python ct ct-portable fuzz fuzz-smoke fuzz-replay
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
 
-test: lint valgrind ct fuzz-smoke
+test: lint valgrind valgrind-python ct fuzz-smoke
 
 lint: lint-clippy lint-unsafe
 
@@ -33,6 +35,9 @@ lint-unsafe:
 
 valgrind: release
 	bash tests/valgrind/run.sh memcheck
+
+valgrind-python: python-venv
+	bash tests/valgrind/python.sh
 
 ct: release
 	bash tests/valgrind/run.sh ct
