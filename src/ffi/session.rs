@@ -150,10 +150,28 @@ pub unsafe extern "C" fn olm_create_inbound_session(
     one_time_key_message: *mut c_void,
     message_length: usize,
 ) -> usize {
+    create_inbound(session, account, None, one_time_key_message, message_length)
+}
+
+/// Both inbound constructors, with libolm's order of checks: the expected identity key, if
+/// given, then the message's base64, then the account.
+unsafe fn create_inbound(
+    session: *mut OlmSession,
+    account: *mut OlmAccount,
+    their_identity_key: Option<&[u8]>,
+    one_time_key_message: *mut c_void,
+    message_length: usize,
+) -> usize {
     call(session, |s| {
+        let their_identity_key = their_identity_key.map(decode_key).transpose()?;
         let message = decode_base64_in_place(output(one_time_key_message, message_length))?;
         let account = self::account(account)?;
-        *s = Session::new_inbound(account.identity_curve25519(), |k| account.lookup_one_time_key(k), None, message)?;
+        *s = Session::new_inbound(
+            account.identity_curve25519(),
+            |k| account.lookup_one_time_key(k),
+            their_identity_key.as_ref(),
+            message,
+        )?;
         Ok(0)
     })
 }
@@ -170,18 +188,8 @@ pub unsafe extern "C" fn olm_create_inbound_session_from(
     one_time_key_message: *mut c_void,
     message_length: usize,
 ) -> usize {
-    call(session, |s| {
-        let their_identity_key = decode_key(input(their_identity_key, their_identity_key_length))?;
-        let message = decode_base64_in_place(output(one_time_key_message, message_length))?;
-        let account = self::account(account)?;
-        *s = Session::new_inbound(
-            account.identity_curve25519(),
-            |k| account.lookup_one_time_key(k),
-            Some(&their_identity_key),
-            message,
-        )?;
-        Ok(0)
-    })
+    let their_identity_key = input(their_identity_key, their_identity_key_length);
+    create_inbound(session, account, Some(their_identity_key), one_time_key_message, message_length)
 }
 
 /// The length of the buffer needed to return the id for this session.
