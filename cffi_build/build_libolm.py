@@ -4,10 +4,12 @@ generated headers (include/olm/*.h) and links it to this library's libolm.so.
 This is python-olm's own route with our library in place of its bundled C++ one: the public headers
 are run through the C preprocessor with empty stand-ins for <stddef.h> and <stdint.h> (CFFI knows
 those types), their integer macros are kept as CFFI constants, `memset` is declared because python-olm calls `lib.memset` to wipe buffers, and the
-result is the cdef. The module records a run path to the library's directory, so it finds our
-libolm.so.3 without LD_LIBRARY_PATH (and never falls back to the system's libolm).
+result is the cdef. By default the module records a run path to the library's directory, so it
+finds our libolm.so.3 without LD_LIBRARY_PATH (and never falls back to the system's libolm);
+`--rpath` records another one (`$ORIGIN/...` for a bundled copy) or, empty, none (a system
+package, whose library is on the loader's default path).
 
-    python cffi_build/build_libolm.py --libdir target/release --out DIR
+    python cffi_build/build_libolm.py --libdir target/release --out DIR [--rpath RUNPATH]
 
 DIR receives _libolm.*.so (put it on sys.path, e.g. a virtual environment's site-packages) and
 olm_cdef.h, the preprocessed declarations, for reading.
@@ -48,7 +50,10 @@ def preprocessed_declarations(include_dir):
     return preprocess(include_dir, "-P") + MEMSET
 
 
-def make_ffi(include_dir, libdir):
+def make_ffi(include_dir, libdir, rpath=None):
+    """The FFI builder of `_libolm`, linked to libdir's libolm; run path `rpath` (default libdir,
+    "" for none)."""
+    rpath = libdir if rpath is None else rpath
     ffi = FFI()
     ffi.cdef(preprocessed_declarations(include_dir))
     ffi.set_source(
@@ -57,7 +62,7 @@ def make_ffi(include_dir, libdir):
         include_dirs=[include_dir],
         library_dirs=[libdir],
         libraries=["olm"],
-        extra_link_args=["-Wl,-rpath," + libdir],
+        extra_link_args=["-Wl,-rpath," + rpath] if rpath else [],
     )
     return ffi
 
@@ -69,6 +74,8 @@ def main():
     parser.add_argument("--libdir", default=os.path.join(ROOT, "target", "release"),
                         help="directory holding libolm.so and libolm.so.3; recorded as run path")
     parser.add_argument("--out", required=True, help="directory to write _libolm into")
+    parser.add_argument("--rpath", default=None,
+                        help="run path to record (default: --libdir; empty: none)")
     args = parser.parse_args()
 
     libdir = os.path.abspath(args.libdir)
@@ -77,7 +84,7 @@ def main():
                  "libolm instead (run `make soname-link`)" % libdir)
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
-    ffi = make_ffi(os.path.abspath(args.include), libdir)
+    ffi = make_ffi(os.path.abspath(args.include), libdir, args.rpath)
     with open(os.path.join(out, "olm_cdef.h"), "w") as f:
         f.write(preprocessed_declarations(os.path.abspath(args.include)))
     with tempfile.TemporaryDirectory() as tmp:
