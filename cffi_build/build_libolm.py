@@ -50,21 +50,28 @@ def preprocessed_declarations(include_dir):
     return preprocess(include_dir, "-P") + MEMSET
 
 
+def _ffi(include_dir, **link_options):
+    """The FFI builder of `_libolm` from include_dir's headers; link_options go to set_source."""
+    ffi = FFI()
+    ffi.cdef(preprocessed_declarations(include_dir))
+    ffi.set_source("_libolm", "".join("#include <%s>\n" % h for h in HEADERS),
+                   include_dirs=[include_dir], **link_options)
+    return ffi
+
+
 def make_ffi(include_dir, libdir, rpath=None):
     """The FFI builder of `_libolm`, linked to libdir's libolm; run path `rpath` (default libdir,
     "" for none)."""
     rpath = libdir if rpath is None else rpath
-    ffi = FFI()
-    ffi.cdef(preprocessed_declarations(include_dir))
-    ffi.set_source(
-        "_libolm",
-        "".join("#include <%s>\n" % h for h in HEADERS),
-        include_dirs=[include_dir],
-        library_dirs=[libdir],
-        libraries=["olm"],
-        extra_link_args=["-Wl,-rpath," + rpath] if rpath else [],
-    )
-    return ffi
+    return _ffi(include_dir, library_dirs=[libdir], libraries=["olm"],
+                extra_link_args=["-Wl,-rpath," + rpath] if rpath else [])
+
+
+def wheel_ffi():
+    """The FFI builder the wheel's build backend names in `cffi_modules` (setup.py): the
+    repository's headers, and no library yet, because the bundled copy's file name is only known
+    once cargo has built it; setup.py's build_ext links that copy in."""
+    return _ffi(os.path.join(ROOT, "include"))
 
 
 def main():

