@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Tests the python-olm wheel `make wheel` put in dist/: its tags (auditwheel show), metadata and
+# contents; then, in a fresh venv without system site packages (Debian's python3-olm must stay
+# invisible), installs it, installs matrix-nio[e2e] on top (which must find python-olm satisfied
+# and neither download nor build it), and runs python_tests/, a matrix-nio round trip and
+# loader checks there, each proving from /proc/self/maps that the wheel's own libolm is mapped.
+# Environment (set by mk/45-wheel.mk): PYTHON, AUDITWHEEL, WHEEL_DIST, WHEEL_UNTAGGED, PYOLM_WHEEL.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+here="$root/tests/wheel"
+PYTHON="${PYTHON:-python3}"
+AUDITWHEEL="${AUDITWHEEL:?AUDITWHEEL names auditwheel (make test-wheel sets it)}"
+PYOLM_WHEEL="${PYOLM_WHEEL:?PYOLM_WHEEL names the pinned python-olm release wheel}"
+SYSTEM_LIBOLM=/usr/lib/x86_64-linux-gnu/libolm.so.3
+OUR_BUILD="$root/target/release/libolm.so"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0 skipped=0
+pass() { echo "PASS  $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL  $1"; [ -s "$work/log" ] && sed 's/^/      /' "$work/log" | tail -25; failed=$((failed + 1)); }
+skip() { echo "SKIP  $1: $2"; skipped=$((skipped + 1)); }
+# check NAME COMMAND...: runs COMMAND, output kept for the failure report (and shown when short).
+check() {
+  local name="$1"; shift
+  if "$@" >"$work/log" 2>&1; then pass "$name"; sed 's/^/      /' "$work/log" | tail -3
+  else fail "$name"; fi
+}
+finish() { echo "test-wheel: $passed passed, $failed failed"; [ "$failed" -eq 0 ] && exit 0 || exit 1; }
+
+# ---- the wheel file ------------------------------------------------------------------------------
+shopt -s nullglob
+wheels=("$WHEEL_DIST"/python_olm-*.whl)
+if [ "${#wheels[@]}" -ne 1 ]; then
+  echo "expected one python_olm wheel in $WHEEL_DIST, found: ${wheels[*]:-none}" >"$work/log"
+  fail "make wheel left one wheel in $WHEEL_DIST"; finish
+fi
+wheel="$(realpath "${wheels[0]}")"
+untagged=("$WHEEL_UNTAGGED"/python_olm-*.whl)
+echo "wheel under test: $wheel"
+
+"$AUDITWHEEL" show "$wheel" >"$work/auditwheel" 2>&1
+platform="$(tr -s ' \n' ' ' <"$work/auditwheel" | sed -n 's/.*consistent with the following platform tag: "\([^"]*\)".*/\1/p')"
+check "auditwheel show: one manylinux tag, no external library to graft" bash -c "
+  cat '$work/auditwheel'; [[ '$platform' == manylinux_*_x86_64 ]] &&
+  ! grep -qi 'libolm\|external shared librar' '$work/auditwheel'"
+check "the wheel's tags are cp38-abi3-$platform (every CPython 3 from 3.8 on)" \
+  "$PYTHON" "$here/inspect_wheel.py" tags "$wheel" "$platform"
+check "metadata: python-olm 3.2.16.postN, Apache-2.0, Python >= 3.8, sources named" \
+  "$PYTHON" "$here/inspect_wheel.py" metadata "$wheel"
+check "contents: python-olm's released olm/, _libolm.abi3.so, our library under its own soname" \
+  "$PYTHON" "$here/inspect_wheel.py" contents "$wheel" "$PYOLM_WHEEL" "$OUR_BUILD"
+check "the PEP 517 build (what \`pip install .\` makes) has the same files; auditwheel only retagged" \
+  "$PYTHON" "$here/inspect_wheel.py" same-files "$wheel" "${untagged[0]:-missing}"
+
+# ---- a fresh venv ---------------------------------------------------------------------------------
+venv="$work/venv" py="$work/venv/bin/python"
+"$PYTHON" -m venv "$venv"
+check "the venv has no system site packages: no olm importable before the wheel" bash -c "
+  grep -qx 'include-system-site-packages = false' '$venv/pyvenv.cfg' &&
+  ! '$py' -c 'import olm' 2>/dev/null && ! '$py' -c 'import _libolm' 2>/dev/null"
+
+check "pip installs the wheel" "$py" -m pip install --disable-pip-version-check "$wheel"
+site="$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')"
+bundled="$(ls "$site"/python_olm.libs/libolm-*.so.3 2>/dev/null | head -1)"
+record() { cat "$site"/python_olm-*.dist-info/RECORD "$site"/python_olm-*.dist-info/METADATA | sha256sum; }
+before="$(record)"
+version="$("$py" -c 'import importlib.metadata as m; print(m.version("python-olm"))')"
+
+check "cffi's generated C for _libolm defines Py_LIMITED_API (abi3); the module is _libolm.abi3.so" \
+  bash -c "'$py' '$here/limited_api.py' && [ -e '$site/_libolm.abi3.so' ]"
+
+# ---- matrix-nio on top ------------------------------------------------------------------------------
+python_olm_untouched_by_nio() {
+  "$py" -m pip install --disable-pip-version-check --report "$work/nio.json" \
+    'matrix-nio[e2e]==0.25.2' >"$work/nio.log" 2>&1 || { cat "$work/nio.log"; return 1; }
+  grep -i 'python-olm\|python_olm' "$work/nio.log"
+  grep -q "^Requirement already satisfied: python-olm.*($version)\$" "$work/nio.log" &&
+  ! grep -qi '^\(Collecting\|Downloading\|Building wheel for\|Using cached\).*python[-_]olm' "$work/nio.log" &&
+  "$py" - "$work/nio.json" <<'PY' &&
+import json, sys
+names = [i["metadata"]["name"].lower() for i in json.load(open(sys.argv[1]))["install"]]
+assert "matrix-nio" in names and "python-olm" not in names and "python_olm" not in names, names
+print("pip installed:", " ".join(sorted(names)))
+PY
+  [ "$("$py" -c 'import importlib.metadata as m; print(m.version("python-olm"))')" = "$version" ] &&
+  [ "$(record)" = "$before" ]
+}
+check "pip install matrix-nio[e2e]==0.25.2 finds python-olm $version satisfied: nothing downloaded or built for it, RECORD unchanged" \
+  python_olm_untouched_by_nio
+
+# ---- python_tests/ in the venv ------------------------------------------------------------------------
+"$py" -m pip install -q --disable-pip-version-check pytest >"$work/log" 2>&1 || fail "pip install pytest"
+mkdir -p "$work/pyolm"
+"$PYTHON" cffi_build/unpack_python_olm.py "$PYOLM_WHEEL" "$work/pyolm" "$work/README.md"
+check "python_tests/ pass on the wheel (the harness checks the mapped libolm is $(basename "${bundled:-none}"))" bash -c "
+  cd '$work' && OLM_LIBRARY='$bundled' OLM_PYOLM_WHEEL='$PYOLM_WHEEL' OLM_PYTHON_README='$work/README.md' \
+    '$py' -m pytest -q -rs -p no:cacheprovider '$root/python_tests' >'$work/pytest.log' 2>&1
+  status=\$?; cat '$work/pytest.log'
+  [ \$status -eq 0 ] && tail -3 '$work/pytest.log' | grep -q '[0-9][0-9]* passed' &&
+  ! tail -3 '$work/pytest.log' | grep -q 'failed\|error'"
+sed -n 's/^\(SKIPPED.*\)/      \1/p' "$work/pytest.log"
+
+# ---- matrix-nio round trip, and the loader ---------------------------------------------------------------
+check "matrix-nio round trip: Olm and Megolm sessions pickled, loaded and used; the wheel's libolm serves" \
+  bash -c "cd '$here' && '$py' nio_round_trip.py"
+check "nothing preloaded: every olm_ function _libolm calls is bound into the wheel's libolm" \
+  bash -c "cd '$here' && '$py' preloaded_libolm.py"
+check "LD_LIBRARY_PATH holding another libolm.so.3 does not change that" bash -c "
+  mkdir -p '$work/ldpath' && ln -sf '$OUR_BUILD' '$work/ldpath/libolm.so.3' &&
+  cd '$here' && LD_LIBRARY_PATH='$work/ldpath' '$py' preloaded_libolm.py"
+check "this repository's libolm.so.3 (soname libolm.so.3) loaded first: still the wheel's" \
+  bash -c "cd '$here' && '$py' preloaded_libolm.py '$OUR_BUILD'"
+if [ -e "$SYSTEM_LIBOLM" ]; then
+  check "Debian's $SYSTEM_LIBOLM loaded first with ctypes: still the wheel's" \
+    bash -c "cd '$here' && '$py' preloaded_libolm.py '$SYSTEM_LIBOLM'"
+else
+  skip "Debian's libolm loaded first" "$SYSTEM_LIBOLM is not installed on this machine"
+fi
+
+# ---- uninstall -------------------------------------------------------------------------------------------
+check "pip uninstall removes olm/, _libolm and the bundled library" bash -c "
+  '$py' -m pip uninstall -y --disable-pip-version-check python-olm &&
+  [ ! -e '$site/olm' ] && [ ! -e '$site/_libolm.abi3.so' ] && [ ! -e '$site/python_olm.libs' ]"
+
+echo "test-wheel: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
