@@ -74,6 +74,8 @@ class BuildExtWithLibrary(build_ext):
         for ext in modules:
             ext.extra_objects = [library]
             ext.depends = [library]
+            # The name the module's constructor binds its calls to (cffi_build/build_libolm.py).
+            ext.define_macros.append(("OLMRS_BUNDLED_SONAME", '"%s"' % os.path.basename(library)))
         super().run()
         # The run path is set after linking, so that it is exactly this one: an interpreter built
         # with its own -rpath (pyenv's) would otherwise add its build machine's directory too.

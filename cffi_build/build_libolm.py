@@ -17,6 +17,7 @@ olm_cdef.h, the preprocessed declarations, for reading.
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -50,11 +51,12 @@ def preprocessed_declarations(include_dir):
     return preprocess(include_dir, "-P") + MEMSET
 
 
-def _ffi(include_dir, **link_options):
-    """The FFI builder of `_libolm` from include_dir's headers; link_options go to set_source."""
+def _ffi(include_dir, extra_source="", **link_options):
+    """The FFI builder of `_libolm` from include_dir's headers; extra_source follows the headers in
+    the module's C source, link_options go to set_source."""
     ffi = FFI()
     ffi.cdef(preprocessed_declarations(include_dir))
-    ffi.set_source("_libolm", "".join("#include <%s>\n" % h for h in HEADERS),
+    ffi.set_source("_libolm", "".join("#include <%s>\n" % h for h in HEADERS) + extra_source,
                    include_dirs=[include_dir], **link_options)
     return ffi
 
@@ -67,11 +69,43 @@ def make_ffi(include_dir, libdir, rpath=None):
                 extra_link_args=["-Wl,-rpath," + rpath] if rpath else [])
 
 
+def library_functions(declarations):
+    """The libolm functions declared in the cdef (memset, the C library's, excluded)."""
+    return sorted(set(re.findall(r"\b(_?olm_\w+)\s*\(", declarations)))
+
+
+# The wheel's module calls every libolm function through a pointer it binds itself, with dlsym on
+# the bundled library's own handle. Linking alone (DT_NEEDED) is not enough: the loader resolves a
+# module's undefined symbols in the global scope first, so a libolm that the program links or that
+# was dlopen'ed RTLD_GLOBAL would otherwise serve the calls, whatever the module's run path. Each
+# pointer starts as the loader's binding, so a failed dlsym changes nothing.
+BOUND_POINTER = "__attribute__((visibility(\"hidden\"))) __typeof__(&%(f)s) olmrs_bound_%(f)s = &%(f)s;\n"
+BIND = "    if ((found = dlsym(library, \"%(f)s\")) != NULL) olmrs_bound_%(f)s = (__typeof__(&%(f)s))found;\n"
+CALL_THROUGH_POINTER = "#define %(f)s (*olmrs_bound_%(f)s)\n"
+
+
+def bound_calls_source(functions):
+    """C that follows the headers: the pointers, the constructor that binds them to the library
+    whose soname is OLMRS_BUNDLED_SONAME, and macros that route the module's calls through them."""
+    return "".join(
+        ["\n#include <dlfcn.h>\n"]
+        + [BOUND_POINTER % {"f": f} for f in functions]
+        + ["__attribute__((constructor)) static void olmrs_bind_to_bundled_library(void)\n{\n",
+           "    void *found, *library = dlopen(OLMRS_BUNDLED_SONAME, RTLD_NOW | RTLD_NOLOAD);\n",
+           "    if (library == NULL) return;\n"]
+        + [BIND % {"f": f} for f in functions]
+        + ["    dlclose(library);\n}\n"]
+        + [CALL_THROUGH_POINTER % {"f": f} for f in functions])
+
+
 def wheel_ffi():
     """The FFI builder the wheel's build backend names in `cffi_modules` (setup.py): the
-    repository's headers, and no library yet, because the bundled copy's file name is only known
-    once cargo has built it; setup.py's build_ext links that copy in."""
-    return _ffi(os.path.join(ROOT, "include"))
+    repository's headers, calls bound to the bundled library (bound_calls_source), and no library
+    to link yet, because the bundled copy's name is only known once cargo has built it;
+    setup.py's build_ext links that copy in and defines OLMRS_BUNDLED_SONAME."""
+    include_dir = os.path.join(ROOT, "include")
+    functions = library_functions(preprocessed_declarations(include_dir))
+    return _ffi(include_dir, bound_calls_source(functions), libraries=["dl"])
 
 
 def main():

@@ -105,19 +105,25 @@ sed -n 's/^\(SKIPPED.*\)/      \1/p' "$work/pytest.log"
 # ---- matrix-nio round trip, and the loader ---------------------------------------------------------------
 check "matrix-nio round trip: Olm and Megolm sessions pickled, loaded and used; the wheel's libolm serves" \
   bash -c "cd '$here' && '$py' nio_round_trip.py"
-check "nothing preloaded: every olm_ function _libolm calls is bound into the wheel's libolm" \
+check "nothing preloaded: every libolm function _libolm calls is called in the wheel's libolm" \
   bash -c "cd '$here' && '$py' preloaded_libolm.py"
 check "LD_LIBRARY_PATH holding another libolm.so.3 does not change that" bash -c "
   mkdir -p '$work/ldpath' && ln -sf '$OUR_BUILD' '$work/ldpath/libolm.so.3' &&
   cd '$here' && LD_LIBRARY_PATH='$work/ldpath' '$py' preloaded_libolm.py"
-check "this repository's libolm.so.3 (soname libolm.so.3) loaded first: still the wheel's" \
-  bash -c "cd '$here' && '$py' preloaded_libolm.py '$OUR_BUILD'"
-if [ -e "$SYSTEM_LIBOLM" ]; then
-  check "Debian's $SYSTEM_LIBOLM loaded first with ctypes: still the wheel's" \
-    bash -c "cd '$here' && '$py' preloaded_libolm.py '$SYSTEM_LIBOLM'"
-else
-  skip "Debian's libolm loaded first" "$SYSTEM_LIBOLM is not installed on this machine"
-fi
+# Another libolm.so.3 in the process before `import olm`: this repository's build (always there),
+# and Debian's (the system's) when installed; loaded privately, globally, or by LD_PRELOAD (as
+# when the program itself links libolm).
+others=("$OUR_BUILD")
+if [ -e "$SYSTEM_LIBOLM" ]; then others+=("$SYSTEM_LIBOLM")
+else skip "Debian's libolm loaded first" "$SYSTEM_LIBOLM is not installed on this machine"; fi
+for other in "${others[@]}"; do
+  check "$other loaded first with ctypes (RTLD_LOCAL): the calls go to the wheel's libolm" \
+    bash -c "cd '$here' && '$py' preloaded_libolm.py --local '$other'"
+  check "$other loaded first with RTLD_GLOBAL: the calls go to the wheel's libolm" \
+    bash -c "cd '$here' && '$py' preloaded_libolm.py --global '$other'"
+  check "$other in LD_PRELOAD: the calls go to the wheel's libolm" \
+    bash -c "cd '$here' && LD_PRELOAD='$other' '$py' preloaded_libolm.py --ld-preload '$other'"
+done
 
 # ---- uninstall -------------------------------------------------------------------------------------------
 check "pip uninstall removes olm/, _libolm and the bundled library" bash -c "
