@@ -3,7 +3,10 @@
 # The real libolm (libolm3, libolm-dev, python3-olm) is the reference the tests compare against.
 set -euo pipefail
 
-packages=(libolm3 libolm-dev python3-olm python3-pytest python3-venv binutils pkg-config cmake valgrind gcc g++ make)
+packages=(libolm3 libolm-dev python3-olm python3-pytest python3-venv binutils pkg-config cmake valgrind gcc g++ make
+  # make deb / test-deb: dpkg's packaging tools, lintian, mmdebstrap for the throwaway root, and
+  # Debian's CFFI and Python headers to build python3-olm-rs's _libolm with /usr/bin/python3.
+  dpkg-dev lintian mmdebstrap python3-cffi python3-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
