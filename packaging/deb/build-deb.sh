@@ -43,8 +43,9 @@ make -C "$root" --no-print-directory -s install DESTDIR="$src/$tmp" PREFIX=/usr 
 # ---- python3-olm-rs: python-olm's package over a _libolm linked to the staged library, with no
 # run path (the library is on the loader's default path once installed).
 # Debian's compiler and linker flags, all hardening on (the C compiler builds the module; CFFI's
-# build reads CFLAGS, CPPFLAGS and LDFLAGS from the environment).
-(eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)" &&
+# build reads CFLAGS, CPPFLAGS and LDFLAGS from the environment). No debug information: it would be
+# stripped anyway, and it names CFFI's random build directory, which would change the build ID.
+(eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)" && export CFLAGS="$CFLAGS -g0" &&
  "$python" "$root/cffi_build/build_libolm.py" --libdir "$tmp/$libdir" --out "$src/cffi" --rpath '' >/dev/null)
 install -d "$py/$pysite" "$py/DEBIAN"
 install -m 644 "$src"/cffi/_libolm.*.so "$py/$pysite/"
