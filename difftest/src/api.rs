@@ -37,9 +37,23 @@ macro_rules! family {
             }
         }
     };
+    // A family our library exports: also its table from the symbols linked into this binary.
+    (@linked $(#[$doc:meta])* $name:ident { $($f:ident : fn($($a:ty),*) $(-> $r:ty)?;)* }) => {
+        family!($(#[$doc])* $name { $($f : fn($($a),*) $(-> $r)?;)* });
+        #[cfg(feature = "linked")]
+        impl $name {
+            /// The family as linked into this binary (the `olm` crate's C API, statically),
+            /// for a process that links our library instead of loading it (the fuzz targets).
+            pub fn linked() -> Self {
+                extern "C" { $(fn $f($(_: $a),*) $(-> $r)?;)* }
+                Self { $($f,)* }
+            }
+        }
+    };
 }
 
 family!(
+    @linked
     /// olm.h's utility part and error.h.
     Utility {
     olm_get_library_version: fn(*mut u8, *mut u8, *mut u8);
@@ -56,6 +70,7 @@ family!(
 });
 
 family!(
+    @linked
     /// olm.h's account part.
     Account {
     olm_account_size: fn() -> usize;
@@ -88,6 +103,7 @@ family!(
 });
 
 family!(
+    @linked
     /// olm.h's session part.
     Session {
     olm_session_size: fn() -> usize;
@@ -118,6 +134,7 @@ family!(
 });
 
 family!(
+    @linked
     /// outbound_group_session.h and inbound_group_session.h.
     Megolm {
     olm_outbound_group_session_size: fn() -> usize;
@@ -158,6 +175,7 @@ family!(
 });
 
 family!(
+    @linked
     /// pk.h.
     Pk {
     olm_pk_encryption_size: fn() -> usize;
@@ -199,6 +217,7 @@ family!(
 });
 
 family!(
+    @linked
     /// sas.h.
     Sas {
     olm_sas_last_error: fn(CObj) -> *const c_char;
@@ -241,8 +260,8 @@ pub struct Lib {
     pub pk: Loaded<Pk>,
     pub sas: Loaded<Sas>,
     pub base64: Loaded<Base64>,
-    // Last, so that it is unloaded after the function tables are gone.
-    _library: Library,
+    // Last, so that it is unloaded after the function tables are gone (None: linked in).
+    _library: Option<Library>,
 }
 
 impl Lib {
@@ -265,8 +284,25 @@ impl Lib {
             pk: Pk::load(&library),
             sas: Sas::load(&library),
             base64: Base64::load(&library),
-            _library: library,
+            _library: Some(library),
         })
+    }
+
+    /// Our library as linked into this binary (feature `linked`): every family but libolm's
+    /// internal base64 codec, which we do not export.
+    #[cfg(feature = "linked")]
+    pub fn linked() -> Lib {
+        Lib {
+            path: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("<this binary>")),
+            utility: Ok(Utility::linked()),
+            account: Ok(Account::linked()),
+            session: Ok(Session::linked()),
+            megolm: Ok(Megolm::linked()),
+            pk: Ok(Pk::linked()),
+            sas: Ok(Sas::linked()),
+            base64: Err(Base64::NAMES.to_vec()),
+            _library: None,
+        }
     }
 
     /// The utility family, which every library this harness drives must have.
@@ -284,7 +320,7 @@ impl Lib {
 }
 
 /// A C string returned by a library (static error strings).
-pub(crate) fn c_str(p: *const c_char) -> String {
+pub fn c_str(p: *const c_char) -> String {
     if p.is_null() {
         return "<null>".to_string();
     }

@@ -9,6 +9,8 @@
 #![allow(clippy::needless_return)]
 
 pub mod api;
+pub mod diff_targets;
+pub mod differential;
 pub mod fixtures;
 pub mod mutate;
 pub mod targets;

@@ -18,6 +18,10 @@ fn watch_panics() {
 }
 
 fn run(name: &str, input: &[u8]) {
+    // To find an input that crashes the process (no panic message): OLM_FUZZ_TRACE=1.
+    if std::env::var_os("OLM_FUZZ_TRACE").is_some() {
+        eprintln!("{name} {}", hex(input));
+    }
     (target(name).run)(input);
     assert!(!PANICKED.load(Ordering::SeqCst), "{name} panicked on input {}", hex(input));
 }
@@ -83,6 +87,28 @@ fn replay_seeds_and_mutations() {
         }
         println!("{}: {} seeds, {runs} inputs, no finding", t.name, seeds.len());
     }
+    let hits: Vec<String> = crate::differential::hits().iter().map(|(r, n)| format!("{} {n}", r.name())).collect();
+    println!("deliberate-difference rules applied: {}", hits.join(", "));
+}
+
+/// The differential targets' seeds alone must reach every deliberate-difference rule (each
+/// seed set includes inputs made to hit them), so a rule whose condition stopped matching, or
+/// a difference that stopped happening, is noticed. Counts are per thread, so the other tests
+/// running in parallel cannot help.
+#[test]
+fn differential_seeds_exercise_every_rule() {
+    watch_panics();
+    for t in TARGETS.iter().filter(|t| t.name.starts_with("diff_")) {
+        for seed in (t.seeds)() {
+            run(t.name, &seed);
+        }
+    }
+    let hits = crate::differential::hits();
+    for (rule, n) in hits {
+        println!("differential seeds: rule {} applied {n} times", rule.name());
+    }
+    let missing: Vec<&str> = hits.iter().filter(|(_, n)| *n == 0).map(|(r, _)| r.name()).collect();
+    assert!(missing.is_empty(), "no differential seed reaches the rules {missing:?}");
 }
 
 /// Inputs that once made a target fail: each stays here as a regression test.
@@ -102,4 +128,17 @@ fn past_findings() {
             run(name, &bytes);
         }
     }
+    // Findings of fuzz campaigns, copied as files by fuzz/campaign.sh: fuzz/findings/TARGET/*.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("findings");
+    let mut replayed = 0;
+    for t in TARGETS {
+        let Ok(entries) = std::fs::read_dir(dir.join(t.name)) else { continue };
+        let mut files: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+        files.sort();
+        for file in files {
+            run(t.name, &std::fs::read(&file).expect("read finding"));
+            replayed += 1;
+        }
+    }
+    println!("past findings: {} inline, {replayed} from fuzz/findings, no failure", FINDINGS.len());
 }

@@ -7,6 +7,7 @@
 use std::ffi::c_void;
 
 use crate::api::*;
+use crate::diff_targets as diff;
 use crate::fixtures::{self, get, Obj, PICKLE_KEY};
 use crate::mutate;
 
@@ -38,6 +39,15 @@ pub const TARGETS: &[Target] = &[
     },
     Target { name: "pk_decrypt", available: cfg!(has_pk), run: pk_decrypt, seeds: pk_decrypt_seeds },
     Target { name: "sas_set_their_key", available: cfg!(has_sas), run: sas_set_their_key, seeds: sas_set_their_key_seeds },
+    // Differential: each input through libolm and ours (fuzz/src/diff_targets.rs).
+    Target { name: "diff_olm_decrypt", available: true, run: diff::olm_decrypt, seeds: diff::olm_decrypt_seeds },
+    Target { name: "diff_inbound_session", available: true, run: diff::inbound_session, seeds: diff::inbound_session_seeds },
+    Target { name: "diff_group_decrypt", available: true, run: diff::group_decrypt, seeds: diff::group_decrypt_seeds },
+    Target { name: "diff_group_session_key", available: true, run: diff::group_session_key, seeds: diff::group_session_key_seeds },
+    Target { name: "diff_unpickle", available: true, run: diff::unpickle, seeds: diff::unpickle_seeds },
+    Target { name: "diff_pk_decrypt", available: true, run: diff::pk_decrypt, seeds: diff::pk_decrypt_seeds },
+    Target { name: "diff_sas_set_their_key", available: true, run: diff::sas_set_their_key, seeds: diff::sas_set_their_key_seeds },
+    Target { name: "diff_ed25519_verify", available: true, run: diff::ed25519_verify, seeds: diff::ed25519_verify_seeds },
 ];
 
 pub fn target(name: &str) -> &'static Target {

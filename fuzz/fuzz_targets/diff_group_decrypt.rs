@@ -1,0 +1,6 @@
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(init: { olm_fuzz::write_seeds_if_asked("diff_group_decrypt") }, |data: &[u8]| {
+    (olm_fuzz::targets::target("diff_group_decrypt").run)(data);
+});

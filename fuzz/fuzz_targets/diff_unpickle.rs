@@ -1,0 +1,6 @@
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(init: { olm_fuzz::write_seeds_if_asked("diff_unpickle") }, |data: &[u8]| {
+    (olm_fuzz::targets::target("diff_unpickle").run)(data);
+});
