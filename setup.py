@@ -7,7 +7,9 @@ setuptools, with cffi's `cffi_modules`):
   python_olm.libs/libolm-<hash>.so.3 with that name as its soname, and found by the module through
   its run path $ORIGIN/python_olm.libs. Its own name (as auditwheel gives vendored libraries) is
   what keeps it apart from a system libolm.so.3, even one already loaded into the process: the
-  loader reuses a loaded object only when its soname matches a needed name;
+  loader reuses a loaded object only when its soname matches a needed name. And the module calls
+  the library through pointers it binds to that copy itself (cffi_build/build_libolm.py), so that
+  a libolm with global symbols (linked by the program, LD_PRELOAD) cannot serve its calls;
 - python-olm's olm/ package, unchanged, from its pinned, sha256-checked release
   (cffi_build/python-olm-release.mk).
 

@@ -3,7 +3,9 @@
 # contents; then, in a fresh venv without system site packages (Debian's python3-olm must stay
 # invisible), installs it, installs matrix-nio[e2e] on top (which must find python-olm satisfied
 # and neither download nor build it), and runs python_tests/, a matrix-nio round trip and
-# loader checks there, each proving from /proc/self/maps that the wheel's own libolm is mapped.
+# loader checks there, each proving from /proc/self/maps that the wheel's own libolm is mapped
+# and serves the calls (also with another libolm.so.3 loaded first); then the same wheel on every
+# other CPython >= 3.8 the machine has.
 # Environment (set by mk/45-wheel.mk): PYTHON, AUDITWHEEL, WHEEL_DIST, WHEEL_UNTAGGED, PYOLM_WHEEL.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -75,7 +77,6 @@ check "cffi's generated C for _libolm defines Py_LIMITED_API (abi3); the module 
 python_olm_untouched_by_nio() {
   "$py" -m pip install --disable-pip-version-check --report "$work/nio.json" \
     'matrix-nio[e2e]==0.25.2' >"$work/nio.log" 2>&1 || { cat "$work/nio.log"; return 1; }
-  grep -i 'python-olm\|python_olm' "$work/nio.log"
   grep -q "^Requirement already satisfied: python-olm.*($version)\$" "$work/nio.log" &&
   ! grep -qi '^\(Collecting\|Downloading\|Building wheel for\|Using cached\).*python[-_]olm' "$work/nio.log" &&
   "$py" - "$work/nio.json" <<'PY' &&
@@ -85,7 +86,8 @@ assert "matrix-nio" in names and "python-olm" not in names and "python_olm" not 
 print("pip installed:", " ".join(sorted(names)))
 PY
   [ "$("$py" -c 'import importlib.metadata as m; print(m.version("python-olm"))')" = "$version" ] &&
-  [ "$(record)" = "$before" ]
+  [ "$(record)" = "$before" ] &&
+  grep "^Requirement already satisfied: python-olm" "$work/nio.log"
 }
 check "pip install matrix-nio[e2e]==0.25.2 finds python-olm $version satisfied: nothing downloaded or built for it, RECORD unchanged" \
   python_olm_untouched_by_nio
@@ -124,6 +126,35 @@ for other in "${others[@]}"; do
   check "$other in LD_PRELOAD: the calls go to the wheel's libolm" \
     bash -c "cd '$here' && LD_PRELOAD='$other' '$py' preloaded_libolm.py --ld-preload '$other'"
 done
+
+# ---- the other CPython 3 versions this machine has -------------------------------------------------
+# One abi3 wheel serves them all: each gets a fresh venv, the wheel (pip fetches the cffi wheel
+# for that version), python_tests/ and the RTLD_GLOBAL loader case. WHEEL_OTHER_PYTHONS names
+# them; by default every pyenv CPython >= 3.8 and /usr/bin/python3.N of another minor version.
+main_minor="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+if [ -z "${WHEEL_OTHER_PYTHONS+set}" ]; then
+  WHEEL_OTHER_PYTHONS="$(ls "$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")"/versions/3.*/bin/python3 \
+    /usr/bin/python3.[0-9]* 2>/dev/null | grep -v config || true)"
+fi
+declare -A tried=(["$main_minor"]=1)
+for other_python in $WHEEL_OTHER_PYTHONS; do
+  minor="$("$other_python" -c 'import sys; print("%d.%d" % sys.version_info[:2]) if sys.version_info >= (3, 8) else None' 2>/dev/null)"
+  [ -n "$minor" ] && [ "$minor" != None ] && [ -z "${tried[$minor]:-}" ] || continue
+  tried[$minor]=1
+  on_other_python() {
+    local venv2="$work/venv-$minor"
+    "$other_python" -m venv "$venv2" &&
+    "$venv2/bin/python" -m pip install -q --disable-pip-version-check "$wheel" pytest &&
+    (cd "$work" && OLM_LIBRARY="$(ls "$venv2"/lib/python*/site-packages/python_olm.libs/libolm-*.so.3)" \
+      OLM_PYOLM_WHEEL="$PYOLM_WHEEL" OLM_PYTHON_README="$work/README.md" \
+      "$venv2/bin/python" -m pytest -q -p no:cacheprovider "$root/python_tests" | tail -1 |
+      grep -x '[0-9]* passed in .*') &&
+    (cd "$here" && "$venv2/bin/python" preloaded_libolm.py --global "${others[-1]}" | cut -c1-150)
+  }
+  check "CPython $minor ($other_python): the same wheel installs, python_tests/ pass, calls go to its libolm" \
+    on_other_python
+done
+[ "${#tried[@]}" -gt 1 ] || skip "other CPython versions" "none found besides $main_minor (WHEEL_OTHER_PYTHONS)"
 
 # ---- uninstall -------------------------------------------------------------------------------------------
 check "pip uninstall removes olm/, _libolm and the bundled library" bash -c "
