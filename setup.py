@@ -26,6 +26,7 @@ from setuptools import setup
 from setuptools.command.build import build
 from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
+from setuptools.command.egg_info import egg_info
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(ROOT, "cffi_build"))
@@ -108,11 +109,20 @@ class BuildPyWithPythonOlm(build_py):
         python_olm_release.extract_package(python_olm_release.fetch(), self.build_lib)
 
 
+class EggInfoNamingOlm(egg_info):
+    """top_level.txt names olm too: setuptools only lists what the checkout declares."""
+
+    def run(self):
+        super().run()
+        self.write_file("top-level names", os.path.join(self.egg_info, "top_level.txt"),
+                        "_libolm\nolm\n")
+
+
 os.makedirs(BUILD_BASE, exist_ok=True)
 setup(
     cffi_modules=["cffi_build/build_libolm.py:wheel_ffi"],
     cmdclass={"build": BuildWithPythonOlm, "build_ext": BuildExtWithLibrary,
-              "build_py": BuildPyWithPythonOlm},
+              "build_py": BuildPyWithPythonOlm, "egg_info": EggInfoNamingOlm},
     options={
         "build": {"build_base": BUILD_BASE},
         "egg_info": {"egg_base": BUILD_BASE},

@@ -40,6 +40,7 @@ def tags(wheel, platform):
 def metadata(wheel):
     with zipfile.ZipFile(wheel) as whl:
         meta = email.message_from_string(dist_info(whl, "METADATA"))
+        assert dist_info(whl, "top_level.txt").split() == ["_libolm", "olm"]
     assert meta["Name"] == "python-olm", meta["Name"]
     assert VERSION.match(meta["Version"]), meta["Version"]
     assert meta["License-Expression"] == "Apache-2.0", meta["License-Expression"]
