@@ -45,7 +45,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'echo "FAIL  test-deb interrupted"; echo "test-deb: $passed passed, $((failed + 1)) failed"; exit 130' INT TERM HUP
 
 passed=0 failed=0
 pass() { echo "PASS  $1"; passed=$((passed + 1)); }
