@@ -57,6 +57,12 @@ def bundled_copy(library, directory):
     copy = os.path.join(directory, name)
     shutil.copyfile(library, copy)
     os.chmod(copy, 0o755)
+    # The release build keeps debug information for the profilers; users' installs need none of
+    # it (6.5 MB unstripped, 0.9 MB stripped). Its symbols stay.
+    strip = shutil.which(os.environ.get("STRIP", "strip"))
+    if strip is None:
+        sys.exit("strip (binutils) is missing: it takes the debug information out of the bundled library")
+    subprocess.run([strip, "--strip-debug", copy], check=True)
     patchelf("--set-soname", name, copy)
     return copy
 
