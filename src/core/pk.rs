@@ -232,8 +232,24 @@ impl PkDecryption {
         ciphertext: &[u8],
         plaintext: &mut [u8],
     ) -> Result<usize, OlmError> {
-        let auth = self.authenticate(ephemeral_key, mac, ciphertext.len(), plaintext.len())?;
-        let raw = &mut plaintext[..auth.raw_length];
+        let capacity = plaintext.len();
+        self.decrypt_with_capacity(ephemeral_key, mac, ciphertext, plaintext, capacity)
+    }
+
+    /// [`decrypt`](Self::decrypt) with the plaintext length the caller claimed, which the C
+    /// API's slices clamp to `isize::MAX`: libolm checks the claim itself, and a claim of
+    /// `usize::MAX` passes that check even for a ciphertext length it cannot decode (which
+    /// then gives INVALID_BASE64).
+    pub fn decrypt_with_capacity(
+        &self,
+        ephemeral_key: &[u8],
+        mac: &[u8],
+        ciphertext: &[u8],
+        plaintext: &mut [u8],
+        plaintext_capacity: usize,
+    ) -> Result<usize, OlmError> {
+        let auth = self.authenticate(ephemeral_key, mac, ciphertext.len(), plaintext_capacity)?;
+        let raw = plaintext.get_mut(..auth.raw_length).ok_or(OlmError::OutputBufferTooSmall)?;
         base64::decode(ciphertext, raw).ok_or(OlmError::InvalidBase64)?;
         auth.keys.decrypt_in_place(raw).ok_or(OlmError::BadMessageMac)
     }

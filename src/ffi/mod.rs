@@ -196,12 +196,23 @@ pub(crate) unsafe fn unpickle<H: Handle>(
     }
 }
 
+/// A caller's buffer length as a slice may have it. No object is longer than `isize::MAX`
+/// bytes, and a slice that claims to be is undefined behaviour: the compiler assumes slice
+/// lengths are at most that, so a check such as "is the output long enough" on a wrapped
+/// message length would be folded away. Clamping keeps every check of a real buffer as it
+/// was, and keeps message lengths far from wrapping: a plaintext of `isize::MAX` bytes needs
+/// about 4/3 · 2^63 bytes of base64, more than any (clamped) output, so the encryptions
+/// refuse it with OUTPUT_BUFFER_TOO_SMALL before reading it (tests/c/overflow.c).
+fn clamp(len: usize) -> usize {
+    len.min(isize::MAX as usize)
+}
+
 /// An input buffer; null is empty.
 pub(crate) unsafe fn input<'a>(ptr: *const c_void, len: usize) -> &'a [u8] {
     if ptr.is_null() || len == 0 {
         &[]
     } else {
-        std::slice::from_raw_parts(ptr as *const u8, len)
+        std::slice::from_raw_parts(ptr as *const u8, clamp(len))
     }
 }
 
@@ -210,7 +221,7 @@ pub(crate) unsafe fn output<'a>(ptr: *mut c_void, len: usize) -> &'a mut [u8] {
     if ptr.is_null() || len == 0 {
         &mut []
     } else {
-        std::slice::from_raw_parts_mut(ptr as *mut u8, len)
+        std::slice::from_raw_parts_mut(ptr as *mut u8, clamp(len))
     }
 }
 

@@ -274,7 +274,8 @@ pub unsafe extern "C" fn olm_pk_decrypt(
         });
     }
     call(decryption, |d| {
-        d.decrypt(ephemeral_key, mac, input(ciphertext, ciphertext_length), output(plaintext, max_plaintext_length))
+        let ciphertext = input(ciphertext, ciphertext_length);
+        d.decrypt_with_capacity(ephemeral_key, mac, ciphertext, output(plaintext, max_plaintext_length), max_plaintext_length)
     })
 }
 
