@@ -8,14 +8,18 @@
 #   make ct-portable the constant-time check again on a build with the portable backends
 #                    (software AES and SHA-2, serial curve arithmetic): what CPUs without
 #                    AES-NI, SHA-NI or AVX2 run. Not part of `make test` (a second build).
-#   make fuzz        every fuzz target for FUZZ_SECONDS (default 60) each, with libFuzzer
+#   make fuzz        every fuzz target for FUZZ_SECONDS (default 60) each, with libFuzzer and
+#                    AddressSanitizer (the library included); installs cargo-fuzz if missing
 #   make fuzz-smoke  the same for FUZZ_SMOKE_SECONDS (default 4) each, after fuzz-replay: part
-#                    of `make test` (without cargo-fuzz, only the replay runs)
-#   make fuzz-replay the targets on their seeds, fixed mutations of them and past findings,
-#                    as plain tests (no libFuzzer needed)
-.PHONY: lint lint-clippy lint-unsafe valgrind valgrind-python ct ct-portable fuzz fuzz-smoke fuzz-replay
+#                    of `make test`. The diff_* targets compare each input with Debian's libolm.
+#   make fuzz-replay the targets on their seeds, fixed mutations of them and past findings
+#                    (fuzz/findings), as plain tests (no libFuzzer needed)
+#   make fuzz-campaign HOURS=N  every target round-robin on one core for N hours, corpus kept
+#                    in FUZZ_CORPUS_DIR; appends one row per target to SECURITY.md's campaign log
+.PHONY: lint lint-clippy lint-unsafe valgrind valgrind-python ct ct-portable fuzz fuzz-smoke fuzz-replay fuzz-campaign
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
+FUZZ_CORPUS_DIR ?= $(HOME)/.cache/olm-rs/fuzz-corpus
 
 test: lint valgrind valgrind-python ct fuzz-smoke
 
@@ -47,11 +51,15 @@ ct-portable:
 	  $(CARGO) build --release --lib --target-dir target/ct-portable
 	OLM_LIB=target/ct-portable/release/libolm.so bash tests/valgrind/run.sh ct
 
-fuzz:
-	FUZZ_INSTALL=1 bash fuzz/run.sh $(FUZZ_SECONDS)
+fuzz: test-deps
+	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 fuzz-smoke: fuzz-replay
 	bash fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
 
-fuzz-replay:
+fuzz-replay: test-deps
 	cd fuzz && $(CARGO) test --release --lib --no-default-features
+
+fuzz-campaign: test-deps
+	@test -n "$(HOURS)" || { echo "usage: make fuzz-campaign HOURS=N"; exit 1; }
+	FUZZ_CORPUS_DIR='$(FUZZ_CORPUS_DIR)' bash fuzz/campaign.sh $(HOURS)
