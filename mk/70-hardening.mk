@@ -8,6 +8,8 @@
 #   make ct-portable the constant-time check again on a build with the portable backends
 #                    (software AES and SHA-2, serial curve arithmetic): what CPUs without
 #                    AES-NI, SHA-NI or AVX2 run. Not part of `make test` (a second build).
+#   make sanitize-c  the C tests (tests/c) built with AddressSanitizer and UndefinedBehavior-
+#                    Sanitizer, against the library built with AddressSanitizer
 #   make fuzz        every fuzz target for FUZZ_SECONDS (default 60) each, with libFuzzer and
 #                    AddressSanitizer (the library included); installs cargo-fuzz if missing
 #   make fuzz-smoke  the same for FUZZ_SMOKE_SECONDS (default 4) each, after fuzz-replay: part
@@ -16,12 +18,12 @@
 #                    (fuzz/findings), as plain tests (no libFuzzer needed)
 #   make fuzz-campaign HOURS=N  every target round-robin on one core for N hours, corpus kept
 #                    in FUZZ_CORPUS_DIR; appends one row per target to SECURITY.md's campaign log
-.PHONY: lint lint-clippy lint-unsafe valgrind valgrind-python ct ct-portable fuzz fuzz-smoke fuzz-replay fuzz-campaign
+.PHONY: lint lint-clippy lint-unsafe valgrind valgrind-python ct ct-portable sanitize-c fuzz fuzz-smoke fuzz-replay fuzz-campaign
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
 FUZZ_CORPUS_DIR ?= $(HOME)/.cache/olm-rs/fuzz-corpus
 
-test: lint valgrind valgrind-python ct fuzz-smoke
+test: lint valgrind valgrind-python ct sanitize-c fuzz-smoke
 
 lint: lint-clippy lint-unsafe
 
@@ -50,6 +52,20 @@ ct-portable:
 	RUSTFLAGS='--cfg aes_backend="soft" --cfg curve25519_dalek_backend="serial" --cfg sha2_backend="soft"' \
 	  $(CARGO) build --release --lib --target-dir target/ct-portable
 	OLM_LIB=target/ct-portable/release/libolm.so bash tests/valgrind/run.sh ct
+
+# The C side under sanitizers: gcc's ASan and UBSan on the C test programs (their arithmetic,
+# alignment and the headers' types, and every access they make), linked to a second build of
+# the library instrumented with ASan by rustc (-Z sanitizer, accepted on stable with
+# RUSTC_BOOTSTRAP=1; gcc's libasan serves both). The library's own Rust has no UB to find for
+# UBSan; its accesses are what ASan checks. Leaks are memcheck's job (make valgrind): the test
+# programs do not free everything.
+ASAN_HOST := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+ASAN_LIBDIR := $(CURDIR)/target/asan/$(ASAN_HOST)/release
+sanitize-c:
+	RUSTC_BOOTSTRAP=1 RUSTFLAGS='-Zsanitizer=address' $(CARGO) build --release --lib --target $(ASAN_HOST) --target-dir target/asan
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) --no-print-directory -C tests/c \
+	  OUT=$(CURDIR)/build-out/c-sanitize LIBDIR=$(ASAN_LIBDIR) \
+	  CFLAGS='-std=c99 -Wall -Wextra -Werror -g -I$(CURDIR)/include -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer'
 
 fuzz: test-deps
 	bash fuzz/run.sh $(FUZZ_SECONDS)

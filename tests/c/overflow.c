@@ -57,7 +57,7 @@ int main(void) {
     CHECK(libolm != NULL, "Debian's libolm: %s", dlerror());
     if (!libolm) END();
     void *plaintext = unreadable();
-    char random[128];
+    char random[256];
     memset(random, 7, sizeof random);
 
     /* Objects of both libraries, made from the same random bytes. */
