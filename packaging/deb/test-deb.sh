@@ -7,7 +7,8 @@
 #      apt replaces libolm3, libolm-dev and python3-olm, keeps python3-matrix-nio, `apt-get check`;
 #   2. `apt-get install -s nheko chatty python3-matrix-nio` keeps ours, wants nothing of Debian's;
 #   3. `import olm` runs an Olm and a Megolm round trip on our library (/proc/self/maps, dpkg -S),
-#      and examples/demo.c builds against libolm-dev-rs with pkg-config and with CMake, and runs;
+#      python_tests pass on python3-olm-rs as installed, and examples/demo.c builds against
+#      libolm-dev-rs with pkg-config and with CMake, and runs;
 #   4. Debian's packages back in place of ours: nothing of ours left, dpkg knows none of them.
 # The root and its mounts are removed on every exit path; the test runs in a private mount
 # namespace, so its mounts go away with it even when it is killed. Needs root (mmdebstrap,
@@ -219,8 +220,19 @@ check "3. python3: Olm and Megolm round trips through import olm, on libolm3-rs'
   inroot python3 /tmp/roundtrip.py | tee $work/maps && on_package $work/maps libolm libolm3-rs &&
   on_package $work/maps olm python3-olm-rs && on_package $work/maps _libolm python3-olm-rs &&
   grep -qx 'libolm $libdir/libolm.so.$version' $work/maps"
-check "3. a C compiler, pkg-config and CMake install in the root" \
-  apt_root install --no-install-recommends gcc libc6-dev pkg-config cmake make
+check "3. a C compiler, pkg-config, CMake and pytest install in the root" \
+  apt_root install --no-install-recommends gcc libc6-dev pkg-config cmake make python3-pytest
+# The suite, with the README's examples and the check against python-olm's release wheel. Less one
+# test: in this root the system's libolm.so.3 is ours, so "the real libolm is not mapped" cannot
+# tell them apart (OLM_LIBRARY's mapping test proves the library is ours instead).
+cp -r python_tests "$rootfs/tmp/python_tests"
+cp "$wheel" "$rootfs/tmp/"
+/usr/bin/python3 cffi_build/unpack_python_olm.py "$wheel" "$work/unused-site" "$rootfs/tmp/python-olm-README.md"
+check "3. python_tests pass on python3-olm-rs as installed, nothing skipped" bash -c "
+  inroot env OLM_LIBRARY=$libdir/libolm.so.$version OLM_PYTHON_README=/tmp/python-olm-README.md \
+    OLM_PYOLM_WHEEL=/tmp/$(basename "$wheel") python3 -m pytest -q -rs -p no:cacheprovider /tmp/python_tests \
+    -k 'not test_the_real_libolm_is_not_mapped' |
+    tee $work/out && tail -1 $work/out | grep -Eq '^[0-9]+ passed, 1 deselected in ' "
 check "3. examples/demo.c builds with pkg-config olm against libolm-dev-rs and runs on libolm3-rs" bash -c "
   inroot dpkg -S $libdir/pkgconfig/olm.pc | grep -q '^libolm-dev-rs:' &&
   inroot sh -c 'cd /tmp/demo && gcc -Wall -O2 demo.c \$(pkg-config --cflags --libs olm) -o demo-pkg-config &&
