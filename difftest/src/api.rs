@@ -320,7 +320,7 @@ impl Lib {
 }
 
 /// A C string returned by a library (static error strings).
-pub fn c_str(p: *const c_char) -> String {
+pub(crate) fn c_str(p: *const c_char) -> String {
     if p.is_null() {
         return "<null>".to_string();
     }

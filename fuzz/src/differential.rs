@@ -74,7 +74,8 @@ fn file_of(f: *const c_void) -> String {
     if unsafe { libc::dladdr(f, &mut info) } == 0 || info.dli_fname.is_null() {
         return "<unknown>".to_string();
     }
-    difftest::api::c_str(info.dli_fname)
+    // SAFETY: dladdr's file name is a NUL-terminated string owned by the loader.
+    unsafe { std::ffi::CStr::from_ptr(info.dli_fname) }.to_string_lossy().into_owned()
 }
 
 fn same_file(a: &str, b: &Path) -> bool {
