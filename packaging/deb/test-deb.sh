@@ -163,6 +163,11 @@ check "1. Debian's python3-olm (with its libolm3), python3-matrix-nio and libolm
   apt_root install --no-install-recommends python3-olm python3-matrix-nio libolm-dev &&
   for p in $theirs python3-matrix-nio; do v=\$(installed_version \$p); echo \"\$p \$v\"; [ -n \"\$v\" ] || exit 1; done"
 debian_libolm3="$(installed_version libolm3)"
+# Why python3-olm-rs and libolm-dev-rs exist: Debian's python3-olm and libolm-dev depend on their
+# own source's libolm3 version, which a libolm3 (= 3.2.16) cannot satisfy.
+apt_root install -s "/tmp/debs/$(basename "$lib")" >"$work/plan" 2>&1
+check "1. apt's plan for libolm3-rs alone would remove python3-olm, python3-matrix-nio and libolm-dev" bash -c "
+  cat $work/plan; for p in python3-olm python3-matrix-nio libolm-dev libolm3; do grep -q \"^Remv \$p \" $work/plan || exit 1; done"
 apt_root install -s $debs_in_root >"$work/plan" 2>&1
 check "1. apt's plan for ours: remove exactly libolm3, libolm-dev and python3-olm; keep python3-matrix-nio" bash -c "
   cat $work/plan; [ \"\$(sed -n 's/^Remv \([^ ]*\) .*/\1/p' $work/plan | sort | tr '\n' ' ')\" = 'libolm-dev libolm3 python3-olm ' ]"
@@ -179,6 +184,11 @@ apt_root install -s nheko chatty python3-matrix-nio >"$work/plan" 2>&1; plan_sta
 check "2. apt-get install -s nheko chatty python3-matrix-nio: installs nheko and chatty on ours" bash -c "
   [ $plan_status -eq 0 ] && grep -q '^Inst nheko ' $work/plan && grep -q '^Inst chatty ' $work/plan &&
   ! grep -E '^Remv ' $work/plan && ! grep -E '^Inst (libolm3|libolm-dev|python3-olm) ' $work/plan"
+
+apt_root full-upgrade -s >"$work/plan" 2>&1; plan_status=$?
+check "2. apt-get full-upgrade -s neither removes ours nor brings Debian's back" bash -c "
+  cat $work/plan; [ $plan_status -eq 0 ] &&
+  ! grep -E '^(Remv|Inst) (libolm3|libolm-dev|python3-olm)(-rs)? ' $work/plan"
 
 # ---- 3. users of the library on ours ---------------------------------------------------------
 cat >"$rootfs/tmp/roundtrip.py" <<'PY'
