@@ -32,6 +32,7 @@ deb() { echo "build-out/deb/${1}_${debversion}_${arch}.deb"; }
 lib="$(deb libolm3-rs)" dev="$(deb libolm-dev-rs)" py="$(deb python3-olm-rs)"
 libdir="/usr/lib/$multiarch" pysite="/usr/lib/python3/dist-packages"
 
+passed=0 failed=0
 work="$(mktemp -d /tmp/test-deb.XXXXXX)" rootfs=""
 cleanup() {
   if [ -n "$rootfs" ]; then
@@ -48,7 +49,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "FAIL  test-deb interrupted"; echo "test-deb: $passed passed, $((failed + 1)) failed"; exit 130' INT TERM HUP
 
-passed=0 failed=0
 pass() { echo "PASS  $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL  $1"; [ -s "$work/log" ] && sed 's/^/      /' "$work/log" | tail -30; failed=$((failed + 1)); }
 # check NAME COMMAND...: runs COMMAND, its output kept for the failure report.
