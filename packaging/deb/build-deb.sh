@@ -49,7 +49,7 @@ make -C "$root" --no-print-directory -s install DESTDIR="$src/$tmp" PREFIX=/usr 
  "$python" "$root/cffi_build/build_libolm.py" --libdir "$tmp/$libdir" --out "$src/cffi" --rpath '' >/dev/null)
 install -d "$py/$pysite" "$py/DEBIAN"
 install -m 644 "$src"/cffi/_libolm.*.so "$py/$pysite/"
-"$python" "$root/cffi_build/unpack_python_olm.py" "$wheel" "$py/$pysite" "$src/python-olm-README.md"
+"$python" "$root/cffi_build/unpack_python_olm.py" "$wheel" "$py/$pysite" "$src/python-olm-README.md" --egg-info
 install -m 755 "$here/python3-olm-rs.postinst" "$py/DEBIAN/postinst"
 install -m 755 "$here/python3-olm-rs.prerm" "$py/DEBIAN/prerm"
 # The module is built for this one CPython (its file name says which) and for the CFFI backend API

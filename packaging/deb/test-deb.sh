@@ -111,11 +111,13 @@ export -f contents
 check "contents: libolm3-rs + libolm-dev-rs = make install's files; the runtime has only the library" bash -c "
   diff <(cd $work/stage && find . ! -type d | sed 's|^\.||' | sort) <( (contents $lib; contents $dev) | sort) &&
   diff <(contents $lib | sort) <(printf '%s\n' $libdir/libolm.so.3 $libdir/libolm.so.$version)"
-check "contents: python3-olm-rs's olm/ is python-olm $version's, byte for byte; _libolm has no run path" bash -c "
+check "contents: python3-olm-rs's olm/ and metadata are python-olm $version's, byte for byte; _libolm has no run path" bash -c "
   x=\$(mktemp -d); trap 'rm -rf \$x' EXIT
   dpkg-deb -x $py \$x/deb && /usr/bin/python3 cffi_build/unpack_python_olm.py $wheel \$x/wheel \$x/README &&
   diff -r \$x/wheel/olm \$x/deb$pysite/olm &&
-  [ \"\$(ls \$x/deb$pysite)\" = \"\$(printf '_libolm.cpython-%s-$multiarch.so\nolm' \$(/usr/bin/python3 -c 'import sys; print(\"%d%d\" % sys.version_info[:2])'))\" ] &&
+  [ \"\$(ls \$x/deb$pysite)\" = \"\$(printf '_libolm.cpython-%s-$multiarch.so\nolm\npython_olm-$version.egg-info' \$(/usr/bin/python3 -c 'import sys; print(\"%d%d\" % sys.version_info[:2])'))\" ] &&
+  /usr/bin/python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+    $wheel python_olm-$version.dist-info/METADATA | cmp - \$x/deb$pysite/python_olm-$version.egg-info/PKG-INFO &&
   readelf -d \$x/deb$pysite/_libolm.*.so | grep -q 'NEEDED.*\[libolm.so.3\]' &&
   ! readelf -d \$x/deb$pysite/_libolm.*.so | grep -Eq 'RPATH|RUNPATH'"
 
@@ -219,6 +221,9 @@ assert len(mapped) == 1, mapped
 print("libolm", mapped[0])
 print("olm", os.path.realpath(olm.__file__))
 print("_libolm", os.path.realpath(_libolm.__file__))
+# pip and importlib.metadata see the distribution, as they see Debian's python3-olm.
+import importlib.metadata
+print("python-olm", importlib.metadata.version("python-olm"))
 PY
 # on_package ROUNDTRIP_OUTPUT KIND PACKAGE: the file printed for KIND belongs to PACKAGE.
 on_package() {
@@ -229,7 +234,7 @@ export -f on_package
 check "3. python3: Olm and Megolm round trips through import olm, on libolm3-rs's library" bash -c "
   inroot python3 /tmp/roundtrip.py | tee $work/maps && on_package $work/maps libolm libolm3-rs &&
   on_package $work/maps olm python3-olm-rs && on_package $work/maps _libolm python3-olm-rs &&
-  grep -qx 'libolm $libdir/libolm.so.$version' $work/maps"
+  grep -qx 'libolm $libdir/libolm.so.$version' $work/maps && grep -qx 'python-olm $version' $work/maps"
 check "3. a C compiler, pkg-config, CMake and pytest install in the root" \
   apt_root install --no-install-recommends gcc libc6-dev pkg-config cmake make python3-pytest
 # The suite, with the README's examples and the check against python-olm's release wheel. Less one
