@@ -16,8 +16,9 @@
 #                    of `make test`. The diff_* targets compare each input with Debian's libolm.
 #   make fuzz-replay the targets on their seeds, fixed mutations of them and past findings
 #                    (fuzz/findings), as plain tests (no libFuzzer needed)
-#   make fuzz-campaign HOURS=N  every target round-robin on one core for N hours, corpus kept
-#                    in FUZZ_CORPUS_DIR; appends one row per target to SECURITY.md's campaign log
+#   make fuzz-campaign HOURS=N  every target (or FUZZ_TARGETS) round-robin on one core for N
+#                    hours, corpus kept in FUZZ_CORPUS_DIR; appends one row per target to
+#                    SECURITY.md's campaign log
 .PHONY: lint lint-clippy lint-unsafe valgrind valgrind-python ct ct-portable sanitize-c fuzz fuzz-smoke fuzz-replay fuzz-campaign
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
@@ -78,4 +79,4 @@ fuzz-replay: test-deps
 
 fuzz-campaign: test-deps
 	@test -n "$(HOURS)" || { echo "usage: make fuzz-campaign HOURS=N"; exit 1; }
-	FUZZ_CORPUS_DIR='$(FUZZ_CORPUS_DIR)' bash fuzz/campaign.sh $(HOURS)
+	FUZZ_CORPUS_DIR='$(FUZZ_CORPUS_DIR)' bash fuzz/campaign.sh $(HOURS) $(FUZZ_TARGETS)
