@@ -305,6 +305,22 @@ impl Lib {
         }
     }
 
+    /// The first family (the utility family first) that the library lacks, with the names it
+    /// lacks: the reference must have every family, libolm's internal base64 codec included.
+    pub fn first_missing_family(&self) -> Option<(&'static str, &[&'static str])> {
+        [
+            ("utility", self.utility.as_ref().err()),
+            ("account", self.account.as_ref().err()),
+            ("session", self.session.as_ref().err()),
+            ("megolm", self.megolm.as_ref().err()),
+            ("pk", self.pk.as_ref().err()),
+            ("sas", self.sas.as_ref().err()),
+            ("base64", self.base64.as_ref().err()),
+        ]
+        .into_iter()
+        .find_map(|(family, missing)| Some((family, missing?.as_slice())))
+    }
+
     /// The utility family, which every library this harness drives must have.
     pub fn util(&self) -> &Utility {
         self.utility.as_ref().expect("utility family")

@@ -38,17 +38,8 @@ impl Libs {
                 return Err(format!("{what} {} lacks {}", lib.path.display(), missing.join(", ")));
             }
         }
-        for (family, missing) in [
-            ("account", reference.account.as_ref().err()),
-            ("session", reference.session.as_ref().err()),
-            ("megolm", reference.megolm.as_ref().err()),
-            ("pk", reference.pk.as_ref().err()),
-            ("sas", reference.sas.as_ref().err()),
-            ("base64", reference.base64.as_ref().err()),
-        ] {
-            if let Some(m) = missing {
-                return Err(format!("the reference lacks the {family} family: {}", m.join(", ")));
-            }
+        if let Some((family, missing)) = reference.first_missing_family() {
+            return Err(format!("the reference lacks the {family} family: {}", missing.join(", ")));
         }
         Ok(Libs { reference, ours })
     }

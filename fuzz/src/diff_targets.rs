@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use crate::differential::*;
 use crate::fixtures::random;
+use crate::input::{join3, split3};
 
 // --- Fixtures, made identically by both libraries -----------------------------------------
 
@@ -228,25 +229,6 @@ fn out_len(mode: u8, bound: usize) -> usize {
         2 => bound / 2,
         _ => bound + 7,
     }
-}
-
-/// Splits `data` as `[len_a, len_b, a.., b.., rest..]` (as the plain targets do).
-fn split3(data: &[u8], max_a: usize, max_b: usize) -> (&[u8], &[u8], &[u8]) {
-    if data.len() < 2 {
-        return (&[], &[], data);
-    }
-    let la = (data[0] as usize % (max_a + 1)).min(data.len() - 2);
-    let lb = (data[1] as usize % (max_b + 1)).min(data.len() - 2 - la);
-    let rest = &data[2..];
-    (&rest[..la], &rest[la..la + lb], &rest[la + lb..])
-}
-
-fn join3(a: &[u8], b: &[u8], c: &[u8]) -> Vec<u8> {
-    let mut v = vec![a.len() as u8, b.len() as u8];
-    v.extend_from_slice(a);
-    v.extend_from_slice(b);
-    v.extend_from_slice(c);
-    v
 }
 
 fn with_selector(selector: u8, rest: &[u8]) -> Vec<u8> {

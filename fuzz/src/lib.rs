@@ -12,6 +12,7 @@ pub mod api;
 pub mod diff_targets;
 pub mod differential;
 pub mod fixtures;
+pub mod input;
 pub mod mutate;
 pub mod targets;
 

@@ -9,6 +9,7 @@ use std::ffi::c_void;
 use crate::api::*;
 use crate::diff_targets as diff;
 use crate::fixtures::{self, get, Obj, PICKLE_KEY};
+use crate::input::{join3, split3};
 use crate::mutate;
 
 pub struct Target {
@@ -56,25 +57,6 @@ pub fn target(name: &str) -> &'static Target {
 
 fn error() -> usize {
     unsafe { olm_error() }
-}
-
-/// Splits `data` as `[len_a, len_b, a.., b.., rest..]`.
-fn split3(data: &[u8], max_a: usize, max_b: usize) -> (&[u8], &[u8], &[u8]) {
-    if data.len() < 2 {
-        return (&[], &[], data);
-    }
-    let la = (data[0] as usize % (max_a + 1)).min(data.len() - 2);
-    let lb = (data[1] as usize % (max_b + 1)).min(data.len() - 2 - la);
-    let rest = &data[2..];
-    (&rest[..la], &rest[la..la + lb], &rest[la + lb..])
-}
-
-fn join3(a: &[u8], b: &[u8], c: &[u8]) -> Vec<u8> {
-    let mut v = vec![a.len() as u8, b.len() as u8];
-    v.extend_from_slice(a);
-    v.extend_from_slice(b);
-    v.extend_from_slice(c);
-    v
 }
 
 // --- Ed25519 -------------------------------------------------------------------------------
