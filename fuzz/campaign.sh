@@ -11,6 +11,12 @@
 # copied to fuzz/findings/TARGET/, where `make fuzz-replay` replays it as a plain test (so it
 # fails until it is fixed, and stays as a regression test afterwards). FUZZ_RECORD=0 skips
 # the SECURITY.md record (for trying the script out).
+#
+# FUZZ_GOAL=N (executions per target) makes a campaign stop early: a target whose executions in
+# SECURITY.md's campaign log plus this campaign reach N gets no more slices, its last slice is
+# cut to the executions it still lacks (libFuzzer's -runs), and the campaign ends when every
+# target has reached N. Set FUZZ_GOAL=10000000 to finish what issue 16 asks for without
+# spending core time past it.
 set -euo pipefail
 cd "$(dirname "$0")"
 hours=${1:?usage: fuzz/campaign.sh HOURS [TARGET...]}
@@ -44,8 +50,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-declare -A execs seconds cov ft findings
+# Executions a target already has in the campaign log (the Executions column of its rows).
+logged() {
+  awk -F'|' -v t="\`$1\`" '$4 ~ "^ *" t " *$" { n += $6 } END { printf "%d", n }' ../SECURITY.md
+}
+goal=${FUZZ_GOAL:-0}
+
+declare -A execs seconds cov ft findings before
 for t in "${targets[@]}"; do
+  before[$t]=$([ "$goal" -gt 0 ] && logged "$t" || echo 0)
   mkdir -p "$corpus_root/$t" "artifacts/$t"
   OLM_FUZZ_SEEDS="$corpus_root/$t" "$bin/$t"
   execs[$t]=0 seconds[$t]=0 cov[$t]=? ft[$t]=? findings[$t]=0
@@ -56,18 +69,31 @@ started=$(date -u '+%Y-%m-%d %H:%M')
 commit=$(git rev-parse --short HEAD)
 end=$(($(date +%s) + budget))
 echo "campaign: ${#targets[@]} targets, $hours h (until $(date -u -d "@$end" '+%H:%M') UTC), slices of up to ${slice} s, corpus in $corpus_root"
+[ "$goal" -eq 0 ] || echo "campaign: goal $goal executions per target, counting the campaign log"
+# Executions a target still lacks for the goal (0 when reached; -1 when there is no goal).
+lacking() {
+  [ "$goal" -gt 0 ] || { echo -1; return; }
+  local n=$((goal - before[$1] - execs[$1]))
+  [ "$n" -gt 0 ] && echo "$n" || echo 0
+}
 round=0
 while [ "$(date +%s)" -lt "$end" ]; do
   round=$((round + 1))
+  ran=0
   for t in "${targets[@]}"; do
     left=$((end - $(date +%s)))
     [ "$left" -gt 0 ] || break
+    lack=$(lacking "$t")
+    [ "$lack" -ne 0 ] || continue
+    ran=1
+    runs=()
+    [ "$lack" -lt 0 ] || runs=(-runs="$lack")
     run=$slice
     [ "$run" -le "$left" ] || run=$left
     log="$work/$t.log"
     t0=$(date +%s)
     set +e
-    "$bin/$t" -max_total_time="$run" -timeout=10 -print_final_stats=1 \
+    "$bin/$t" -max_total_time="$run" "${runs[@]}" -timeout=10 -print_final_stats=1 \
       -artifact_prefix="artifacts/$t/" "$corpus_root/$t" >"$log" 2>&1 &
     child=$!
     wait "$child"
@@ -89,6 +115,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
     fi
     printf 'round %d %-24s %10s executions (%s total), cov %s ft %s\n' "$round" "$t" "${n:-0}" "${execs[$t]}" "${cov[$t]}" "${ft[$t]}"
   done
+  [ "$ran" -eq 1 ] || { echo "campaign: every target has reached the goal of $goal executions"; break; }
 done
 
 # New findings: kept as regression inputs for fuzz-replay.
@@ -110,6 +137,7 @@ total=0 total_findings=0
 printf '\n%-24s %8s %14s %8s %7s %7s %8s %s\n' target seconds executions exec/s cov ft corpus findings
 for t in "${targets[@]}"; do
   s=${seconds[$t]}
+  [ "$s" -gt 0 ] || continue # a target that had reached the goal before this campaign
   rate=$([ "$s" -gt 0 ] && echo $((execs[$t] / s)) || echo 0)
   size=$(ls "$corpus_root/$t" | wc -l)
   printf '%-24s %8s %14s %8s %7s %7s %8s %s\n' "$t" "$s" "${execs[$t]}" "$rate" "${cov[$t]}" "${ft[$t]}" "$size" "${findings[$t]}"

@@ -18,7 +18,8 @@
 #                    (fuzz/findings), as plain tests (no libFuzzer needed)
 #   make fuzz-campaign HOURS=N  every target (or FUZZ_TARGETS) round-robin on one core for N
 #                    hours, corpus kept in FUZZ_CORPUS_DIR; appends one row per target to
-#                    SECURITY.md's campaign log
+#                    SECURITY.md's campaign log. FUZZ_GOAL=N stops each target once the log
+#                    and this run give it N executions
 .PHONY: lint lint-clippy lint-unsafe valgrind valgrind-python ct ct-portable sanitize-c fuzz fuzz-smoke fuzz-replay fuzz-campaign
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
@@ -79,4 +80,4 @@ fuzz-replay: test-deps
 
 fuzz-campaign: test-deps
 	@test -n "$(HOURS)" || { echo "usage: make fuzz-campaign HOURS=N"; exit 1; }
-	FUZZ_CORPUS_DIR='$(FUZZ_CORPUS_DIR)' bash fuzz/campaign.sh $(HOURS) $(FUZZ_TARGETS)
+	FUZZ_CORPUS_DIR='$(FUZZ_CORPUS_DIR)' FUZZ_GOAL='$(FUZZ_GOAL)' bash fuzz/campaign.sh $(HOURS) $(FUZZ_TARGETS)
