@@ -410,42 +410,20 @@ pub const LOW_ORDER_X25519: [[u8; 32]; 4] = [
 /// Pickles `obj` of `kind` under [`PICKLE_KEY`]: its state, to compare. A pickle call that
 /// fails is state too (its error).
 pub fn pickle(lib: &Lib, kind: Kind, obj: &Obj) -> Vec<u8> {
+    let (length, pickle) = match kind {
+        Kind::Account => (account(lib).olm_pickle_account_length, account(lib).olm_pickle_account),
+        Kind::Session => (session(lib).olm_pickle_session_length, session(lib).olm_pickle_session),
+        Kind::Outbound => (megolm(lib).olm_pickle_outbound_group_session_length, megolm(lib).olm_pickle_outbound_group_session),
+        Kind::Inbound => (megolm(lib).olm_pickle_inbound_group_session_length, megolm(lib).olm_pickle_inbound_group_session),
+        Kind::PkDecryption => (pk(lib).olm_pickle_pk_decryption_length, pk(lib).olm_pickle_pk_decryption),
+        other => panic!("{other:?} has no pickle"),
+    };
     let k = PICKLE_KEY;
     // SAFETY: the buffer is as long as the library's own length function says.
     unsafe {
-        let (len, ret, out) = match kind {
-            Kind::Account => {
-                let a = account(lib);
-                let len = (a.olm_pickle_account_length)(obj.ptr);
-                let mut out = vec![0u8; len];
-                (len, (a.olm_pickle_account)(obj.ptr, k.as_ptr(), k.len(), out.as_mut_ptr(), len), out)
-            }
-            Kind::Session => {
-                let s = session(lib);
-                let len = (s.olm_pickle_session_length)(obj.ptr);
-                let mut out = vec![0u8; len];
-                (len, (s.olm_pickle_session)(obj.ptr, k.as_ptr(), k.len(), out.as_mut_ptr(), len), out)
-            }
-            Kind::Outbound => {
-                let m = megolm(lib);
-                let len = (m.olm_pickle_outbound_group_session_length)(obj.ptr);
-                let mut out = vec![0u8; len];
-                (len, (m.olm_pickle_outbound_group_session)(obj.ptr, k.as_ptr(), k.len(), out.as_mut_ptr(), len), out)
-            }
-            Kind::Inbound => {
-                let m = megolm(lib);
-                let len = (m.olm_pickle_inbound_group_session_length)(obj.ptr);
-                let mut out = vec![0u8; len];
-                (len, (m.olm_pickle_inbound_group_session)(obj.ptr, k.as_ptr(), k.len(), out.as_mut_ptr(), len), out)
-            }
-            Kind::PkDecryption => {
-                let p = pk(lib);
-                let len = (p.olm_pickle_pk_decryption_length)(obj.ptr);
-                let mut out = vec![0u8; len];
-                (len, (p.olm_pickle_pk_decryption)(obj.ptr, k.as_ptr(), k.len(), out.as_mut_ptr(), len), out)
-            }
-            other => panic!("{other:?} has no pickle"),
-        };
+        let len = length(obj.ptr);
+        let mut out = vec![0u8; len];
+        let ret = pickle(obj.ptr, k.as_ptr(), k.len(), out.as_mut_ptr(), len);
         if ret != len {
             return format!("pickle failed: ret {ret}, error {:?}", obj.error()).into_bytes();
         }
