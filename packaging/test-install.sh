@@ -10,12 +10,8 @@ cd "$root"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0 skipped=0
-pass() { echo "PASS  $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL  $1"; [ -s "$work/log" ] && sed 's/^/      /' "$work/log" | tail -20; failed=$((failed + 1)); }
-skip() { echo "SKIP  $1: $2"; skipped=$((skipped + 1)); }
-# check NAME COMMAND...: runs COMMAND, output kept for the failure report.
-check() { local name="$1"; shift; if "$@" >"$work/log" 2>&1; then pass "$name"; else fail "$name"; fi; }
+suite=test-install CHECK_FAIL_LINES=20
+. scripts/checks.sh
 
 make_install() { make --no-print-directory -s -C "$root" "$@" >"$work/make.log" 2>&1 || cat "$work/make.log"; }
 
@@ -144,5 +140,4 @@ check "LIBDIR and INCLUDEDIR are honoured by the files, olm.pc and the CMake pac
 make_install uninstall DESTDIR="$dest" PREFIX="$prefix" LIBDIR="$libdir" INCLUDEDIR="$incdir"
 check "uninstall with the same variables leaves nothing" bash -c "[ -z \"\$(find $dest -type f -o -type l)\" ]"
 
-echo "test-install: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+finish

@@ -20,7 +20,7 @@ version="${OLM_VERSION:?}" wheel="${PYOLM_WHEEL:?}"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "FAIL  test-deb needs root: mmdebstrap builds the throwaway root and the test chroots into it"
-  echo "test-deb: 0 passed, 1 failed"; exit 1
+  echo "test-deb: 0 passed, 1 failed, 0 skipped"; exit 1
 fi
 if [ -z "${TEST_DEB_PRIVATE_MOUNTS:-}" ]; then
   exec unshare --mount --propagation private env TEST_DEB_PRIVATE_MOUNTS=1 bash "$0" "$@"
@@ -32,7 +32,8 @@ deb() { echo "build-out/deb/${1}_${debversion}_${arch}.deb"; }
 lib="$(deb libolm3-rs)" dev="$(deb libolm-dev-rs)" py="$(deb python3-olm-rs)"
 libdir="/usr/lib/$multiarch" pysite="/usr/lib/python3/dist-packages"
 
-passed=0 failed=0
+suite=test-deb
+. scripts/checks.sh
 work="$(mktemp -d /tmp/test-deb.XXXXXX)" rootfs=""
 cleanup() {
   if [ -n "$rootfs" ]; then
@@ -47,13 +48,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-trap 'echo "FAIL  test-deb interrupted"; echo "test-deb: $passed passed, $((failed + 1)) failed"; exit 130' INT TERM HUP
-
-pass() { echo "PASS  $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL  $1"; [ -s "$work/log" ] && sed 's/^/      /' "$work/log" | tail -30; failed=$((failed + 1)); }
-# check NAME COMMAND...: runs COMMAND, its output kept for the failure report.
-check() { local name="$1"; shift; if "$@" >"$work/log" 2>&1; then pass "$name"; else fail "$name"; fi; }
-finish() { echo "test-deb: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
+trap 'fail "test-deb interrupted"; summary; exit 130' INT TERM HUP
 
 for f in "$lib" "$dev" "$py"; do
   [ -f "$f" ] || { : >"$work/log"; fail "$f exists (run make deb)"; finish; }

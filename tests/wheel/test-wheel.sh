@@ -19,17 +19,8 @@ OUR_BUILD="$root/target/release/libolm.so"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0 skipped=0
-pass() { echo "PASS  $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL  $1"; [ -s "$work/log" ] && sed 's/^/      /' "$work/log" | tail -25; failed=$((failed + 1)); }
-skip() { echo "SKIP  $1: $2"; skipped=$((skipped + 1)); }
-# check NAME COMMAND...: runs COMMAND, output kept for the failure report (and shown when short).
-check() {
-  local name="$1"; shift
-  if "$@" >"$work/log" 2>&1; then pass "$name"; sed 's/^/      /' "$work/log" | tail -3
-  else fail "$name"; fi
-}
-finish() { echo "test-wheel: $passed passed, $failed failed"; [ "$failed" -eq 0 ] && exit 0 || exit 1; }
+suite=test-wheel CHECK_FAIL_LINES=25 CHECK_PASS_LINES=3
+. scripts/checks.sh
 
 # ---- the wheel file ------------------------------------------------------------------------------
 shopt -s nullglob
@@ -161,5 +152,4 @@ check "pip uninstall removes olm/, _libolm and the bundled library" bash -c "
   '$py' -m pip uninstall -y --disable-pip-version-check python-olm &&
   [ ! -e '$site/olm' ] && [ ! -e '$site/_libolm.abi3.so' ] && [ ! -e '$site/python_olm.libs' ]"
 
-echo "test-wheel: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+finish
