@@ -44,13 +44,19 @@ def metadata(wheel):
     assert meta["Name"] == "python-olm", meta["Name"]
     assert VERSION.match(meta["Version"]), meta["Version"]
     assert meta["License-Expression"] == "Apache-2.0", meta["License-Expression"]
+    assert meta.get_all("License-File") == ["LICENSE"], meta.get_all("License-File")
+    with zipfile.ZipFile(wheel) as whl:
+        text = dist_info(whl, "licenses/LICENSE")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "LICENSE")) as f:
+        assert text == f.read(), "the wheel's licenses/LICENSE is not the repository's LICENSE"
     assert meta["Requires-Python"] == ">=3.8", meta["Requires-Python"]
     assert [r for r in meta.get_all("Requires-Dist") if r.startswith("cffi")], "no cffi dependency"
     assert "poljar@termina.org.uk" in meta["Author-email"], meta["Author-email"]
     text = meta["Summary"] + meta.get_payload()
     for needed in ("python-olm 3.2.16", "olm-rs", "Apache License 2.0", "sha256-checked"):
         assert needed in text, "METADATA does not say %r" % needed
-    print("metadata: python-olm %s, Apache-2.0, Python >=3.8" % meta["Version"])
+    print("metadata: python-olm %s, Apache-2.0 (its text as licenses/LICENSE), Python >=3.8"
+          % meta["Version"])
 
 
 def readelf(path, what):
@@ -77,8 +83,8 @@ def contents(wheel, pyolm_wheel, library):
         assert len(bundled) == 1 and re.match(r"python_olm\.libs/libolm-[0-9a-f]{8}\.so\.3$",
                                               bundled[0]), bundled
         rest = set(files) - set(packaged) - set(bundled) - {"_libolm.abi3.so"}
-        assert all(re.match(r"python_olm-[^/]+\.dist-info/(METADATA|WHEEL|RECORD|top_level.txt)$",
-                            n) for n in rest), "unexpected files: %s" % sorted(rest)
+        metadata_file = r"python_olm-[^/]+\.dist-info/(METADATA|WHEEL|RECORD|top_level.txt|licenses/LICENSE)$"
+        assert all(re.match(metadata_file, n) for n in rest), "unexpected files: %s" % sorted(rest)
         whl.extractall(tmp, members=["_libolm.abi3.so", bundled[0]])
         module, copy = os.path.join(tmp, "_libolm.abi3.so"), os.path.join(tmp, bundled[0])
         soname = os.path.basename(bundled[0])
