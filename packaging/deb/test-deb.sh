@@ -117,11 +117,8 @@ check "contents: python3-olm-rs's olm/ and metadata are python-olm $version's, b
   ! readelf -d \$x/deb$pysite/_libolm.*.so | grep -Eq 'RPATH|RUNPATH'"
 
 # ---- the throwaway Debian root -------------------------------------------------------------
-# The machine's apt sources whose Release says Origin Debian (third-party sources left out).
-apt-cache policy 2>/dev/null | awk '
-  /^ *[0-9]+ [a-z]+:\/\// { uri = $2; split($3, sc, "/"); suite = sc[1]; comp = sc[2]; next }
-  /^ *release / && uri != "" { if ($0 ~ /[ ,]o=Debian,/) print "deb " uri " " suite " " comp; uri = "" }' |
-  sort -u >"$work/sources.list"
+# The machine's Debian apt sources (third-party sources left out).
+bash packaging/debian-sources.sh >"$work/sources.list"
 codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
 rootfs="$work/root"
 start=$SECONDS

@@ -5,7 +5,8 @@
 # and neither download nor build it), and runs python_tests/, a matrix-nio round trip and
 # loader checks there, each proving from /proc/self/maps that the wheel's own libolm is mapped
 # and serves the calls (also with another libolm.so.3 loaded first); then the same wheel on every
-# other CPython >= 3.8 the machine has.
+# other CPython >= 3.8 the machine has, and in Debian 11 (the oldest system its tag admits); and
+# `pip wheel .` on this machine.
 # Environment (set by mk/45-wheel.mk): PYTHON, AUDITWHEEL, WHEEL_DIST, WHEEL_UNTAGGED, PYOLM_WHEEL.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -146,6 +147,20 @@ for other_python in $WHEEL_OTHER_PYTHONS; do
     on_other_python
 done
 [ "${#tried[@]}" -gt 1 ] || skip "other CPython versions" "none found besides $main_minor (WHEEL_OTHER_PYTHONS)"
+
+# ---- the oldest system the tag admits ---------------------------------------------------------------
+# manylinux_2_31 promises Debian 11: its glibc 2.31, its Python 3.9 and the pip 20.3 its venvs get.
+check "Debian 11 (glibc 2.31, Python 3.9, pip 20.3, its libolm3 3.2.1): the wheel installs, python_tests/ pass" bash -c "
+  [ '$platform' = manylinux_2_31_x86_64 ] &&
+  bash packaging/wheel/old-glibc-root.sh test '$wheel' '$PYOLM_WHEEL' '$work/README.md' >'$work/old.log' 2>&1
+  status=\$?; cat '$work/old.log'; [ \$status -eq 0 ] && tail -1 '$work/old.log' | grep -x '[0-9]* passed in .*'"
+
+# ---- pip install . on this machine ----------------------------------------------------------------
+# The same PEP 517 build outside the root: what a checkout gives `pip install .` here (its library
+# linked against this machine's glibc, so not the same bytes), with the same contents.
+check "pip wheel . on this machine builds the same contents (python-olm's olm/, _libolm, our library)" bash -c "
+  '$py' -m pip wheel -q --disable-pip-version-check --no-deps -w '$work/host-build' . &&
+  '$PYTHON' '$here/inspect_wheel.py' contents '$work'/host-build/python_olm-*.whl '$PYOLM_WHEEL' '$OUR_BUILD'"
 
 # ---- uninstall -------------------------------------------------------------------------------------------
 check "pip uninstall removes olm/, _libolm and the bundled library" bash -c "
