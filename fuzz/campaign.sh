@@ -3,6 +3,9 @@
 # HOURS have passed; then one record row per target is appended to SECURITY.md's campaign log.
 #
 #   fuzz/campaign.sh HOURS [TARGET...]          (make fuzz-campaign HOURS=N)
+#   fuzz/campaign.sh totals [GOAL]              (make fuzz-campaign-totals) the campaign log
+#        summed per target, as a Markdown table: executions in all, the latest exec/s, and the
+#        hours at that rate each target still lacks for GOAL executions (default 10^7)
 #
 # FUZZ_CORPUS_DIR (default ~/.cache/olm-rs/fuzz-corpus) keeps each target's corpus between
 # campaigns, outside the repository. FUZZ_SLICE_SECONDS (default 600) is the longest libFuzzer
@@ -19,13 +22,40 @@
 # spending core time past it.
 set -euo pipefail
 cd "$(dirname "$0")"
-hours=${1:?usage: fuzz/campaign.sh HOURS [TARGET...]}
+# The targets, as fuzz/run.sh lists them (its `order`).
+mapfile -t all < <(sed -n '/^order=(/,/)/p' run.sh | tr -d '()' | sed 's/^order=//' | tr ' ' '\n' | grep -v '^$')
+
+# Executions a target already has in the campaign log (the Executions column of its rows).
+logged() {
+  awk -F'|' -v t="\`$1\`" '$4 ~ "^ *" t " *$" { n += $6 } END { printf "%d", n }' ../SECURITY.md
+}
+
+if [ "${1:-}" = totals ]; then
+  awk -F'|' -v targets="${all[*]}" -v goal="${2:-10000000}" '
+    function commas(n,  s, out) {
+      s = sprintf("%d", n); out = ""
+      while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }
+      return s out
+    }
+    $4 ~ /^ *`[a-z0-9_]+` *$/ { t = $4; gsub(/[ `]/, "", t); n[t] += $6; rate[t] = $7 + 0 }
+    END {
+      printf "| Target | Executions, all campaigns | Latest exec/s | Hours more for %s |\n", commas(goal)
+      print "| --- | ---: | ---: | ---: |"
+      count = split(targets, all, " ")
+      for (i = 1; i <= count; i++) {
+        t = all[i]
+        more = n[t] >= goal ? "reached" : (rate[t] > 0 ? sprintf("%.2f", (goal - n[t]) / rate[t] / 3600) : "?")
+        printf "| `%s` | %s | %s | %s |\n", t, commas(n[t]), commas(rate[t]), more
+      }
+    }' ../SECURITY.md
+  exit 0
+fi
+
+hours=${1:?usage: fuzz/campaign.sh HOURS [TARGET...] | totals [GOAL]}
 shift
 corpus_root=${FUZZ_CORPUS_DIR:-$HOME/.cache/olm-rs/fuzz-corpus}
 slice_max=${FUZZ_SLICE_SECONDS:-600}
 
-# The targets, as fuzz/run.sh lists them (its `order`).
-mapfile -t all < <(sed -n '/^order=(/,/)/p' run.sh | tr -d '()' | sed 's/^order=//' | tr ' ' '\n' | grep -v '^$')
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
@@ -50,10 +80,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Executions a target already has in the campaign log (the Executions column of its rows).
-logged() {
-  awk -F'|' -v t="\`$1\`" '$4 ~ "^ *" t " *$" { n += $6 } END { printf "%d", n }' ../SECURITY.md
-}
 goal=${FUZZ_GOAL:-0}
 
 declare -A execs seconds cov ft findings before

@@ -20,7 +20,9 @@
 #                    hours, corpus kept in FUZZ_CORPUS_DIR; appends one row per target to
 #                    SECURITY.md's campaign log. FUZZ_GOAL=N stops each target once the log
 #                    and this run give it N executions
-.PHONY: lint lint-clippy lint-unsafe valgrind valgrind-python ct ct-portable sanitize-c fuzz fuzz-smoke fuzz-replay fuzz-campaign
+#   make fuzz-campaign-totals  the campaign log summed per target, and the hours each still
+#                    needs for 10^7 executions (the table in SECURITY.md)
+.PHONY: lint lint-clippy lint-unsafe valgrind valgrind-python ct ct-portable sanitize-c fuzz fuzz-smoke fuzz-replay fuzz-campaign fuzz-campaign-totals
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
 FUZZ_CORPUS_DIR ?= $(HOME)/.cache/olm-rs/fuzz-corpus
@@ -81,3 +83,6 @@ fuzz-replay: test-deps
 fuzz-campaign: test-deps
 	@test -n "$(HOURS)" || { echo "usage: make fuzz-campaign HOURS=N"; exit 1; }
 	FUZZ_CORPUS_DIR='$(FUZZ_CORPUS_DIR)' FUZZ_GOAL='$(FUZZ_GOAL)' bash fuzz/campaign.sh $(HOURS) $(FUZZ_TARGETS)
+
+fuzz-campaign-totals:
+	@bash fuzz/campaign.sh totals
