@@ -12,8 +12,8 @@
 #                                       that reads manylinux_2_31) into a venv of its Python 3.9,
 #                                       and python_tests/ run there, beside Debian 11's libolm3
 #
-# The root is made with mmdebstrap from Debian's archive and kept in WHEEL_ROOT (default
-# target/wheel-root/SUITE) for the next build; `make clean` or deleting it starts again. Its
+# The root is made with mmdebstrap from the machine's Debian mirrors and kept in WHEEL_ROOT (default
+# target/wheel-root/SUITE) for the next build; deleting it (or `cargo clean`) starts again. Its
 # cargo target directory is kept too, so rebuilds are incremental. The machine's Rust toolchain
 # (CARGO_HOME, RUSTUP_HOME), python-olm's release cache and CA bundle are bind-mounted in, in a
 # private mount namespace, so that nothing stays mounted after an interrupted run. Needs root.
