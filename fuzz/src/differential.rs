@@ -33,10 +33,12 @@ pub const OURS: usize = 1;
 pub const SIDES: [&str; 2] = ["libolm", "ours"];
 
 /// The error codes the rules look for (libolm's OlmErrorCode).
+pub const OUTPUT_BUFFER_TOO_SMALL: u32 = 2;
 pub const BAD_MESSAGE_MAC: u32 = 5;
 pub const BAD_MESSAGE_KEY_ID: u32 = 6;
 pub const INVALID_BASE64: u32 = 7;
 pub const CORRUPTED_PICKLE: u32 = 10;
+pub const UNKNOWN_MESSAGE_INDEX: u32 = 12;
 pub const BAD_SIGNATURE: u32 = 14;
 pub const OLM_SAS_THEIR_KEY_NOT_SET: u32 = 16;
 
