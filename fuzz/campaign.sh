@@ -25,29 +25,31 @@ cd "$(dirname "$0")"
 # The targets, as fuzz/run.sh lists them (its `order`).
 mapfile -t all < <(sed -n '/^order=(/,/)/p' run.sh | tr -d '()' | sed 's/^order=//' | tr ' ' '\n' | grep -v '^$')
 
-# Executions a target already has in the campaign log (the Executions column of its rows).
-logged() {
-  awk -F'|' -v t="\`$1\`" '$4 ~ "^ *" t " *$" { n += $6 } END { printf "%d", n }' ../SECURITY.md
+# The campaign log read once: "TARGET EXECUTIONS LATEST_EXEC_PER_S" for every target, its rows'
+# Executions column summed (0 for a target without rows).
+log_sums() {
+  awk -F'|' -v targets="${all[*]}" '
+    $4 ~ /^ *`[a-z0-9_]+` *$/ { t = $4; gsub(/[ `]/, "", t); n[t] += $6; rate[t] = $7 + 0 }
+    END { count = split(targets, list, " "); for (i = 1; i <= count; i++) print list[i], n[list[i]] + 0, rate[list[i]] + 0 }
+  ' ../SECURITY.md
 }
+logged() { log_sums | awk -v t="$1" '$1 == t { print $2 }'; }
 
 if [ "${1:-}" = totals ]; then
-  awk -F'|' -v targets="${all[*]}" -v goal="${2:-10000000}" '
+  log_sums | awk -v goal="${2:-10000000}" '
     function commas(n,  s, out) {
       s = sprintf("%d", n); out = ""
       while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }
       return s out
     }
-    $4 ~ /^ *`[a-z0-9_]+` *$/ { t = $4; gsub(/[ `]/, "", t); n[t] += $6; rate[t] = $7 + 0 }
-    END {
+    BEGIN {
       printf "| Target | Executions, all campaigns | Latest exec/s | Hours more for %s |\n", commas(goal)
       print "| --- | ---: | ---: | ---: |"
-      count = split(targets, all, " ")
-      for (i = 1; i <= count; i++) {
-        t = all[i]
-        more = n[t] >= goal ? "reached" : (rate[t] > 0 ? sprintf("%.2f", (goal - n[t]) / rate[t] / 3600) : "?")
-        printf "| `%s` | %s | %s | %s |\n", t, commas(n[t]), commas(rate[t]), more
-      }
-    }' ../SECURITY.md
+    }
+    {
+      more = $2 >= goal ? "reached" : ($3 > 0 ? sprintf("%.2f", (goal - $2) / $3 / 3600) : "?")
+      printf "| `%s` | %s | %s | %s |\n", $1, commas($2), commas($3), more
+    }'
   exit 0
 fi
 
