@@ -7,7 +7,8 @@
 # Targets whose object family is not in src/ffi yet are reported as skipped. Seed corpora are
 # written by the targets themselves (OLM_FUZZ_SEEDS) from objects the library makes, so no
 # binary corpus is committed; corpora grow in FUZZ_CORPUS_DIR/TARGET (default fuzz/corpus)
-# and findings land in fuzz/artifacts/TARGET (both ignored by git). cargo-fuzz needs nightly
+# and findings land in fuzz/artifacts/TARGET (both ignored by git); those already kept in
+# fuzz/findings/TARGET (replayed by fuzz-replay) no longer count. cargo-fuzz needs nightly
 # flags (-Z sanitizer, -Z build-std is not used): RUSTC_BOOTSTRAP=1 lets the stable toolchain
 # accept them. Every build is with AddressSanitizer (cargo-fuzz's default), the library
 # included. cargo-fuzz is installed (cargo install --locked) when it is missing.
@@ -82,7 +83,10 @@ for t in "${targets[@]}"; do
   set -e
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  findings=$(find "artifacts/$t" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' | wc -l)
+  # Artifacts not yet kept in findings/ (a campaign copies each there, where fuzz-replay tests
+  # it): a kept one is known and replayed, a new one fails the run.
+  findings=$(find "artifacts/$t" \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) -printf '%f\n' |
+    while read -r f; do [ -e "findings/$t/$f" ] || echo "$f"; done | wc -l)
   printf '%-24s %12s %8s %8s %s\n' "$t" "${execs:-?}" "${rate:-?}" "$(ls "$corpus" | wc -l)" "$findings"
   ran=$((ran + 1))
   if [ "$status" -ne 0 ] || [ "$findings" -ne 0 ]; then
