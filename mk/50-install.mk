@@ -11,7 +11,8 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 OLM_VERSION := 3.2.16
 OLM_SOVERSION := 3
-OLM_HEADERS := error.h inbound_group_session.h olm.h outbound_group_session.h pk.h sas.h
+# olm_export.h is hand-written (libolm's visibility macros); the others are generated.
+OLM_HEADERS := error.h inbound_group_session.h olm.h olm_export.h outbound_group_session.h pk.h sas.h
 # What the Rust standard library in libolm.a needs from the system (`cargo rustc -- --print
 # native-static-libs`), for static linking through pkg-config's Libs.private.
 OLM_NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc

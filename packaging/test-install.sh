@@ -23,7 +23,9 @@ cat >"$work/version.c" <<'C'
 #include <olm/outbound_group_session.h>
 #include <olm/pk.h>
 #include <olm/sas.h>
+#include <olm/olm_export.h>
 #include <stdio.h>
+OLM_EXPORT int olm_export_h_is_usable(void);
 int main(void) {
     uint8_t major, minor, patch;
     olm_get_library_version(&major, &minor, &patch);
@@ -50,7 +52,7 @@ dest="$work/dest" prefix=/usr/local
 libdir="$prefix/lib" incdir="$prefix/include"
 make_install install DESTDIR="$dest" PREFIX="$prefix"
 
-expected="$incdir/olm/error.h $incdir/olm/inbound_group_session.h $incdir/olm/olm.h
+expected="$incdir/olm/error.h $incdir/olm/inbound_group_session.h $incdir/olm/olm.h $incdir/olm/olm_export.h
 $incdir/olm/outbound_group_session.h $incdir/olm/pk.h $incdir/olm/sas.h $libdir/cmake/Olm/OlmConfig.cmake
 $libdir/cmake/Olm/OlmConfigVersion.cmake $libdir/libolm.a $libdir/libolm.so $libdir/libolm.so.3
 $libdir/libolm.so.3.2.16 $libdir/pkgconfig/olm.pc"

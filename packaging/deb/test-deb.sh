@@ -157,6 +157,7 @@ check "1. Debian's python3-olm (with its libolm3), python3-matrix-nio and libolm
   apt_root install --no-install-recommends python3-olm python3-matrix-nio libolm-dev &&
   for p in $theirs python3-matrix-nio; do v=\$(installed_version \$p); echo \"\$p \$v\"; [ -n \"\$v\" ] || exit 1; done"
 debian_libolm3="$(installed_version libolm3)"
+inroot dpkg -L libolm-dev | grep '^/usr/include/.*\.h$' | sort >"$work/their-headers"
 # Why python3-olm-rs and libolm-dev-rs exist: Debian's python3-olm and libolm-dev depend on their
 # own source's libolm3 version, which a libolm3 (= 3.2.16) cannot satisfy.
 apt_root install -s "/tmp/debs/$(basename "$lib")" >"$work/plan" 2>&1
@@ -170,6 +171,9 @@ check "1. ours are installed, Debian's libolm3/libolm-dev/python3-olm are not, p
   for p in $ours; do v=\$(installed_version \$p); echo \"\$p \$v\"; [ \"\$v\" = $debversion ] || exit 1; done
   for p in $theirs; do v=\$(installed_version \$p); echo \"\$p '\$v'\"; [ -z \"\$v\" ] || exit 1; done
   [ -n \"\$(installed_version python3-matrix-nio)\" ]"
+check "1. libolm-dev-rs installs every header Debian's libolm-dev installed, and no other" bash -c "
+  cat $work/their-headers; [ -s $work/their-headers ] &&
+  diff $work/their-headers <(inroot dpkg -L libolm-dev-rs | grep '^/usr/include/.*\\.h\$' | sort)"
 check "1. apt-get check is clean and dpkg --audit finds nothing" bash -c "
   apt_root check && [ -z \"\$(inroot dpkg --audit)\" ]"
 
