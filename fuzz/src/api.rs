@@ -36,6 +36,7 @@ extern "C" {
     pub fn olm_pickle_account_length(account: Handle) -> usize;
     pub fn olm_pickle_account(account: Handle, key: *const c_void, kl: usize, out: *mut c_void, len: usize) -> usize;
     pub fn olm_unpickle_account(account: Handle, key: *const c_void, kl: usize, p: *mut c_void, len: usize) -> usize;
+    pub fn olm_account_last_error_code(account: Handle) -> u32;
     pub fn olm_account_one_time_keys_length(account: Handle) -> usize;
     pub fn olm_account_identity_keys_length(account: Handle) -> usize;
 }
@@ -98,6 +99,7 @@ extern "C" {
     pub fn olm_pickle_session_length(session: Handle) -> usize;
     pub fn olm_pickle_session(session: Handle, key: *const c_void, kl: usize, out: *mut c_void, len: usize) -> usize;
     pub fn olm_unpickle_session(session: Handle, key: *const c_void, kl: usize, p: *mut c_void, len: usize) -> usize;
+    pub fn olm_session_last_error_code(session: Handle) -> u32;
 }
 
 #[cfg(has_outbound_group)]
@@ -111,6 +113,7 @@ extern "C" {
     pub fn olm_outbound_group_session_key_length(session: Handle) -> usize;
     pub fn olm_outbound_group_session_key(session: Handle, key: *mut u8, len: usize) -> usize;
     pub fn olm_pickle_outbound_group_session_length(session: Handle) -> usize;
+    pub fn olm_outbound_group_session_last_error_code(session: Handle) -> u32;
     pub fn olm_pickle_outbound_group_session(
         session: Handle,
         key: *const c_void,
@@ -146,6 +149,7 @@ extern "C" {
     pub fn olm_export_inbound_group_session(session: Handle, key: *mut u8, len: usize, index: u32) -> usize;
     pub fn olm_inbound_group_session_first_known_index(session: Handle) -> u32;
     pub fn olm_pickle_inbound_group_session_length(session: Handle) -> usize;
+    pub fn olm_inbound_group_session_last_error_code(session: Handle) -> u32;
     pub fn olm_pickle_inbound_group_session(
         session: Handle,
         key: *const c_void,
@@ -180,6 +184,7 @@ extern "C" {
         max_plaintext_length: usize,
     ) -> usize;
     pub fn olm_pickle_pk_decryption_length(d: Handle) -> usize;
+    pub fn olm_pk_decryption_last_error_code(d: Handle) -> u32;
     pub fn olm_pickle_pk_decryption(d: Handle, key: *const c_void, kl: usize, out: *mut c_void, len: usize) -> usize;
     pub fn olm_unpickle_pk_decryption(
         d: Handle,

@@ -90,9 +90,34 @@ fn ed25519_verify_seeds() -> Vec<Vec<u8>> {
 struct Kind {
     size: unsafe extern "C" fn() -> usize,
     init: Init,
-    /// Unpickles, and on success returns a fresh pickle of the result.
-    unpickle: fn(Handle, &mut [u8]) -> Option<Vec<u8>>,
+    /// The `olm_unpickle_X` call; true on success.
+    unpickle: fn(Handle, &mut [u8]) -> bool,
+    pickle: fn(Handle) -> Vec<u8>,
+    last_error_code: unsafe extern "C" fn(Handle) -> u32,
     valid: fn() -> Vec<u8>,
+}
+
+impl Kind {
+    fn object(&self) -> Obj {
+        Obj::new(unsafe { (self.size)() }, self.init)
+    }
+
+    /// Unpickles a copy of `pickle` into `obj`: a fresh pickle of the result, or the error code.
+    fn load(&self, obj: &Obj, pickle: &[u8]) -> Result<Vec<u8>, u32> {
+        if (self.unpickle)(obj.h, &mut pickle.to_vec()) {
+            Ok((self.pickle)(obj.h))
+        } else {
+            Err(unsafe { (self.last_error_code)(obj.h) })
+        }
+    }
+}
+
+fn unpickle_with(
+    unpickle: unsafe extern "C" fn(Handle, *const c_void, usize, *mut c_void, usize) -> usize,
+    h: Handle,
+    p: &mut [u8],
+) -> bool {
+    unsafe { unpickle(h, PICKLE_KEY.as_ptr().cast(), PICKLE_KEY.len(), p.as_mut_ptr().cast(), p.len()) != error() }
 }
 
 fn kinds() -> Vec<Kind> {
@@ -100,42 +125,36 @@ fn kinds() -> Vec<Kind> {
     let mut kinds = vec![Kind {
         size: olm_account_size,
         init: olm_account,
-        unpickle: |h, p| unsafe {
-            (olm_unpickle_account(h, PICKLE_KEY.as_ptr().cast(), PICKLE_KEY.len(), p.as_mut_ptr().cast(), p.len()) != error())
-                .then(|| fixtures::pickle_with(h, olm_pickle_account_length, olm_pickle_account))
-        },
+        unpickle: |h, p| unpickle_with(olm_unpickle_account, h, p),
+        pickle: |h| fixtures::pickle_with(h, olm_pickle_account_length, olm_pickle_account),
+        last_error_code: olm_account_last_error_code,
         valid: || get().account_pickle.clone(),
     }];
     #[cfg(has_session)]
     kinds.push(Kind {
         size: olm_session_size,
         init: olm_session,
-        unpickle: |h, p| unsafe {
-            (olm_unpickle_session(h, PICKLE_KEY.as_ptr().cast(), PICKLE_KEY.len(), p.as_mut_ptr().cast(), p.len()) != error())
-                .then(|| fixtures::pickle_with(h, olm_pickle_session_length, olm_pickle_session))
-        },
+        unpickle: |h, p| unpickle_with(olm_unpickle_session, h, p),
+        pickle: |h| fixtures::pickle_with(h, olm_pickle_session_length, olm_pickle_session),
+        last_error_code: olm_session_last_error_code,
         valid: || get().olm.session_pickle.clone(),
     });
     #[cfg(all(has_inbound_group, has_outbound_group))]
     kinds.push(Kind {
         size: olm_inbound_group_session_size,
         init: olm_inbound_group_session,
-        unpickle: |h, p| unsafe {
-            (olm_unpickle_inbound_group_session(h, PICKLE_KEY.as_ptr().cast(), PICKLE_KEY.len(), p.as_mut_ptr().cast(), p.len())
-                != error())
-            .then(|| fixtures::pickle_with(h, olm_pickle_inbound_group_session_length, olm_pickle_inbound_group_session))
-        },
+        unpickle: |h, p| unpickle_with(olm_unpickle_inbound_group_session, h, p),
+        pickle: |h| fixtures::pickle_with(h, olm_pickle_inbound_group_session_length, olm_pickle_inbound_group_session),
+        last_error_code: olm_inbound_group_session_last_error_code,
         valid: || get().group.inbound_pickle.clone(),
     });
     #[cfg(has_outbound_group)]
     kinds.push(Kind {
         size: olm_outbound_group_session_size,
         init: olm_outbound_group_session,
-        unpickle: |h, p| unsafe {
-            (olm_unpickle_outbound_group_session(h, PICKLE_KEY.as_ptr().cast(), PICKLE_KEY.len(), p.as_mut_ptr().cast(), p.len())
-                != error())
-            .then(|| fixtures::pickle_with(h, olm_pickle_outbound_group_session_length, olm_pickle_outbound_group_session))
-        },
+        unpickle: |h, p| unpickle_with(olm_unpickle_outbound_group_session, h, p),
+        pickle: |h| fixtures::pickle_with(h, olm_pickle_outbound_group_session_length, olm_pickle_outbound_group_session),
+        last_error_code: olm_outbound_group_session_last_error_code,
         valid: || get().outbound_group_pickle.clone(),
     });
     #[cfg(has_pk)]
@@ -144,7 +163,7 @@ fn kinds() -> Vec<Kind> {
         init: olm_pk_decryption,
         unpickle: |h, p| unsafe {
             let mut public = [0u8; 43];
-            (olm_unpickle_pk_decryption(
+            olm_unpickle_pk_decryption(
                 h,
                 PICKLE_KEY.as_ptr().cast(),
                 PICKLE_KEY.len(),
@@ -152,23 +171,39 @@ fn kinds() -> Vec<Kind> {
                 p.len(),
                 public.as_mut_ptr().cast(),
                 public.len(),
-            ) != error())
-            .then(|| fixtures::pickle_with(h, olm_pickle_pk_decryption_length, olm_pickle_pk_decryption))
+            ) != error()
         },
+        pickle: |h| fixtures::pickle_with(h, olm_pickle_pk_decryption_length, olm_pickle_pk_decryption),
+        last_error_code: olm_pk_decryption_last_error_code,
         valid: || get().pk.pickle.clone(),
     });
     kinds
 }
 
-/// Unpickles `pickle` as `kind`; on success checks that pickling is stable: the fresh pickle
-/// unpickles and pickles again to the same text.
-fn unpickle_checked(kind: &Kind, pickle: &mut [u8]) {
-    let obj = Obj::new(unsafe { (kind.size)() }, kind.init);
-    if let Some(mut first) = (kind.unpickle)(obj.h, pickle) {
-        let copy = first.clone();
-        let again = Obj::new(unsafe { (kind.size)() }, kind.init);
-        let second = (kind.unpickle)(again.h, &mut first).expect("a pickle the library wrote must load");
-        assert_eq!(copy, second, "pickling is not stable");
+/// Unpickles `pickle` as `kind`, into a new object and into one already in use, and checks:
+/// - pickling is stable: a pickle of the result unpickles and pickles again to the same text;
+/// - the object in use ends as the new one does (README, deliberate differences 4 and 5): on
+///   success its state is replaced, not merged into; on failure it gets the same error and
+///   keeps its state.
+fn unpickle_checked(kind: &Kind, pickle: &[u8]) {
+    let fresh = kind.load(&kind.object(), pickle);
+    if let Ok(first) = &fresh {
+        let second = kind.load(&kind.object(), first).expect("a pickle the library wrote must load");
+        assert_eq!(first, &second, "pickling is not stable");
+    }
+    let in_use = kind.object();
+    let before = kind.load(&in_use, &(kind.valid)()).expect("the fixture pickle loads");
+    match (kind.load(&in_use, pickle), fresh) {
+        (Ok(into_in_use), Ok(into_new)) => assert_eq!(into_in_use, into_new, "unpickling merged into the object in use"),
+        (Err(in_use_error), Err(new_error)) => {
+            assert_eq!(in_use_error, new_error, "the object in use failed with another error");
+            assert_eq!((kind.pickle)(in_use.h), before, "a failed unpickle changed the object in use");
+        }
+        (in_use_result, new_result) => panic!(
+            "unpickling into the object in use gave {:?}, into a new one {:?}",
+            in_use_result.map(|_| "success"),
+            new_result.map(|_| "success")
+        ),
     }
 }
 
@@ -177,7 +212,7 @@ pub fn unpickle(data: &[u8]) {
     let Some((&selector, pickle)) = data.split_first() else { return };
     let kinds = kinds();
     let kind = &kinds[selector as usize % kinds.len()];
-    unpickle_checked(kind, &mut pickle.to_vec());
+    unpickle_checked(kind, pickle);
 }
 
 fn unpickle_seeds() -> Vec<Vec<u8>> {
@@ -267,8 +302,7 @@ fn edited_pickle(kind: usize, program: &[u8]) {
     let kind = &kinds[kind % kinds.len()];
     let mut plain = mutate::open_pickle(PICKLE_KEY, &(kind.valid)());
     mutate::apply(program, &mut plain);
-    let mut sealed = mutate::seal_pickle(PICKLE_KEY, &plain);
-    unpickle_checked(kind, &mut sealed);
+    unpickle_checked(kind, &mutate::seal_pickle(PICKLE_KEY, &plain));
 }
 
 #[allow(dead_code)]
