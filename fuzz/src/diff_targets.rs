@@ -610,12 +610,11 @@ pub fn inbound_session(data: &[u8]) {
     if label == STATE && theirs.failed() && ours_unchanged {
         return excused(Rule::FailedCallChangesNothing);
     }
-    // Rule 3: libolm made a session from a low-order identity or base key (read back from the
-    // session libolm made); ours refuses with BAD_MESSAGE_KEY_ID and makes nothing.
+    // Rule 3: libolm made a session from a low-order identity, base or ratchet key (read back
+    // from the session libolm made); ours refuses with BAD_MESSAGE_KEY_ID and makes nothing.
     if label == "olm_create_inbound_session" && !theirs.failed() && ours.failed_with(BAD_MESSAGE_KEY_ID) && ours_unchanged {
         if let Some(plain) = open_pickle(&traces[LIBOLM][1].1.data[0]) {
-            // version, received flag, Alice's identity key, Alice's base key.
-            if plain.len() >= 69 && (low_order_x25519(&plain[5..37]) || low_order_x25519(&plain[37..69])) {
+            if inbound_session_keys(&plain).iter().any(|key| low_order_x25519(key)) {
                 return excused(Rule::NonContributoryX25519);
             }
         }
@@ -623,34 +622,59 @@ pub fn inbound_session(data: &[u8]) {
     fail("diff_inbound_session", data, &traces, at);
 }
 
-/// A pre-key message with one of its keys (field tag 0x12: base key, 0x1A: identity key)
-/// replaced, re-encoded.
-fn replace_prekey_field(message: &[u8], tag: u8, value: &[u8; 32]) -> Vec<u8> {
+/// The peer's keys in a new inbound session's plain pickle (libolm's layout): Alice's identity
+/// and base keys, and the ratchet key of the message's inner message, which starts the one
+/// receiver chain. After the version (4 bytes) and the received flag: identity key, base key,
+/// Bob's one-time key, root key, the sender chain count (0 yet), the receiver chain count (1),
+/// then that chain's ratchet key.
+fn inbound_session_keys(plain: &[u8]) -> Vec<&[u8]> {
+    let mut keys = Vec::new();
+    if plain.len() >= 69 {
+        keys.extend([&plain[5..37], &plain[37..69]]);
+    }
+    if plain.len() >= 173 && plain[133..137] == 0u32.to_be_bytes() && plain[137..141] == 1u32.to_be_bytes() {
+        keys.push(&plain[141..173]);
+    }
+    keys
+}
+
+/// A pre-key message with `edit` applied to its field `tag` (the tag byte and the value),
+/// re-encoded.
+fn edit_prekey_field(message: &[u8], tag: u8, edit: impl FnOnce(&mut u8, &mut [u8])) -> Vec<u8> {
     let mut raw = libolm_base64_decode(message).unwrap();
     let mut at = 1;
     while at + 2 <= raw.len() {
-        let (t, len) = (raw[at], raw[at + 1] as usize);
-        if t == tag && len == 32 {
-            raw[at + 2..at + 34].copy_from_slice(value);
+        // tag, varint length, value
+        let (mut len, mut n) = (0usize, 0);
+        while raw[at + 1 + n] & 0x80 != 0 {
+            len |= usize::from(raw[at + 1 + n] & 0x7f) << (7 * n);
+            n += 1;
+        }
+        len |= usize::from(raw[at + 1 + n]) << (7 * n);
+        let value = at + 2 + n;
+        if raw[at] == tag {
+            let (head, rest) = raw.split_at_mut(value);
+            edit(&mut head[at], &mut rest[..len]);
             break;
         }
-        at += 2 + len;
+        at = value + len;
     }
     b64(&raw)
 }
 
-/// A pre-key message with one field's tag changed.
-fn retag_prekey_field(message: &[u8], tag: u8, new_tag: u8) -> Vec<u8> {
-    let mut raw = libolm_base64_decode(message).unwrap();
-    let mut at = 1;
-    while at + 2 <= raw.len() {
-        if raw[at] == tag {
-            raw[at] = new_tag;
-            break;
-        }
-        at += 2 + raw[at + 1] as usize;
-    }
-    b64(&raw)
+/// A pre-key message with one of its keys (field tag 0x12: base key, 0x1A: identity key)
+/// replaced.
+fn replace_prekey_key(message: &[u8], tag: u8, key: &[u8; 32]) -> Vec<u8> {
+    edit_prekey_field(message, tag, |_, value| value.copy_from_slice(key))
+}
+
+/// A pre-key message whose inner message (field 0x22) has its ratchet key (the inner
+/// message's first field, after the version byte: tag 0x0A, length 32) replaced.
+fn replace_inner_ratchet_key(message: &[u8], key: &[u8; 32]) -> Vec<u8> {
+    edit_prekey_field(message, 0x22, |_, inner| {
+        assert_eq!(inner[1..3], [0x0a, 0x20], "a fixture message starts with its ratchet key");
+        inner[3..35].copy_from_slice(key);
+    })
 }
 
 pub fn inbound_session_seeds() -> Vec<Vec<u8>> {
@@ -662,11 +686,12 @@ pub fn inbound_session_seeds() -> Vec<Vec<u8>> {
         with_selector(3, &[&w.sas_public[..], &w.prekey[0]].concat()),
         with_selector(0, &w.replies[0]),
         // No identity key in the message (its tag changed to an unknown one), to `_from`.
-        with_selector(1, &retag_prekey_field(&w.prekey[0], 0x1a, 0x2a)),
+        with_selector(1, &edit_prekey_field(&w.prekey[0], 0x1a, |tag, _| *tag = 0x2a)),
     ];
     for point in &LOW_ORDER_X25519[1..3] {
-        seeds.push(with_selector(0, &replace_prekey_field(&w.prekey[0], 0x12, point)));
-        seeds.push(with_selector(0, &replace_prekey_field(&w.prekey[0], 0x1a, point)));
+        seeds.push(with_selector(0, &replace_prekey_key(&w.prekey[0], 0x12, point)));
+        seeds.push(with_selector(0, &replace_prekey_key(&w.prekey[0], 0x1a, point)));
+        seeds.push(with_selector(0, &replace_inner_ratchet_key(&w.prekey[0], point)));
     }
     seeds
 }
