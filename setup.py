@@ -41,28 +41,53 @@ def built_library():
     cargo = os.environ.get("CARGO", "cargo")
     if shutil.which(cargo) is None:
         sys.exit("building python-olm on olm-rs needs cargo (Rust's build tool) on PATH")
-    subprocess.run([cargo, "build", "--release", "--manifest-path",
-                    os.path.join(ROOT, "Cargo.toml")], check=True)
+    subprocess.run([cargo, "build", "--release", "--manifest-path", os.path.join(ROOT, "Cargo.toml")],
+                   check=True, env=reproducible_cargo_env())
     return os.path.join(ROOT, "target", "release", "libolm.so")
 
 
+def reproducible_cargo_env():
+    """The environment for cargo, with the checkout's and CARGO_HOME's paths remapped to fixed
+    names, so that any checkout path gives the same library (pip 20.3 builds in a fresh
+    temporary copy each time). The paths reach the debug information, and from it the names
+    ThinLTO gives promoted symbols (`.llvm.<hash>`), which stay in the stripped library's symbol
+    table. A caller's RUSTFLAGS are kept; cargo keeps the dependencies built with these flags
+    apart from `make release`'s, so the two do not rebuild each other's."""
+    env = dict(os.environ)
+    cargo_home = env.get("CARGO_HOME") or os.path.join(os.path.expanduser("~"), ".cargo")
+    flags = [f for f in env.get("CARGO_ENCODED_RUSTFLAGS", "").split("\x1f") if f]
+    if "CARGO_ENCODED_RUSTFLAGS" not in env:
+        flags = env.get("RUSTFLAGS", "").split()
+    flags += ["--remap-path-prefix=%s=/olm-rs" % ROOT,
+              "--remap-path-prefix=%s=/cargo" % os.path.realpath(cargo_home)]
+    env["CARGO_ENCODED_RUSTFLAGS"] = "\x1f".join(flags)
+    return env
+
+
+def strip_debug(path):
+    """The release build keeps debug information for the profilers; users' installs need none of
+    it (the library: 6.5 MB unstripped, 0.9 MB stripped), and it holds build paths. Symbols stay."""
+    strip = shutil.which(os.environ.get("STRIP", "strip"))
+    if strip is None:
+        sys.exit("strip (binutils) is missing: it takes the debug information out of the wheel's binaries")
+    subprocess.run([strip, "--strip-debug", path], check=True)
+
+
 def bundled_copy(library, directory):
-    """A copy of `library` in `directory` named, and with soname, libolm-<first 8 hex digits of
-    its sha256>.so.3 (auditwheel's naming of vendored libraries)."""
-    with open(library, "rb") as f:
-        name = "libolm-%s.so.3" % hashlib.sha256(f.read()).hexdigest()[:8]
+    """A copy of `library` without debug information in `directory`, named, and with soname,
+    libolm-<first 8 hex digits of that copy's sha256>.so.3 (auditwheel's naming of vendored
+    libraries): the name follows what ships, not the build's paths."""
     os.makedirs(directory, exist_ok=True)
     for old in os.listdir(directory):
         os.remove(os.path.join(directory, old))
+    staged = os.path.join(directory, "libolm.so.3.staged")
+    shutil.copyfile(library, staged)
+    os.chmod(staged, 0o755)
+    strip_debug(staged)
+    with open(staged, "rb") as f:
+        name = "libolm-%s.so.3" % hashlib.sha256(f.read()).hexdigest()[:8]
     copy = os.path.join(directory, name)
-    shutil.copyfile(library, copy)
-    os.chmod(copy, 0o755)
-    # The release build keeps debug information for the profilers; users' installs need none of
-    # it (6.5 MB unstripped, 0.9 MB stripped). Its symbols stay.
-    strip = shutil.which(os.environ.get("STRIP", "strip"))
-    if strip is None:
-        sys.exit("strip (binutils) is missing: it takes the debug information out of the bundled library")
-    subprocess.run([strip, "--strip-debug", copy], check=True)
+    os.rename(staged, copy)
     patchelf("--set-soname", name, copy)
     return copy
 
@@ -85,11 +110,15 @@ class BuildExtWithLibrary(build_ext):
             ext.depends = [library]
             # The name the module's constructor binds its calls to (cffi_build/build_libolm.py).
             ext.define_macros.append(("OLMRS_BUNDLED_SONAME", '"%s"' % os.path.basename(library)))
+            # The checkout's path, in the debug information, would reach the build ID, which
+            # stays after stripping: remapped as for the library.
+            ext.extra_compile_args.append("-ffile-prefix-map=%s=/olm-rs" % ROOT)
         super().run()
         # The run path is set after linking, so that it is exactly this one: an interpreter built
         # with its own -rpath (pyenv's) would otherwise add its build machine's directory too.
         for ext in modules:
             patchelf("--set-rpath", "$ORIGIN/" + LIBS_DIR, self.get_ext_fullpath(ext.name))
+            strip_debug(self.get_ext_fullpath(ext.name))
         shipped = os.path.join(self.build_lib, LIBS_DIR)
         if os.path.isdir(shipped):
             shutil.rmtree(shipped)

@@ -26,7 +26,8 @@ wheel: $(WHEEL_TOOLS_VENV)/bin/auditwheel test-deps
 	rm -rf $(WHEEL_UNTAGGED)
 	bash packaging/wheel/old-glibc-root.sh build $(WHEEL_UNTAGGED)
 	mkdir -p $(WHEEL_DIST) && rm -f $(WHEEL_DIST)/python_olm-*.whl
-	PATH=$(CURDIR)/$(WHEEL_TOOLS_VENV)/bin:$$PATH $(WHEEL_TOOLS_VENV)/bin/auditwheel repair \
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct)} \
+	  PATH=$(CURDIR)/$(WHEEL_TOOLS_VENV)/bin:$$PATH $(WHEEL_TOOLS_VENV)/bin/auditwheel repair \
 	  -w $(WHEEL_DIST) $(WHEEL_UNTAGGED)/python_olm-*.whl
 	@ls $(WHEEL_DIST)/python_olm-*.whl
 

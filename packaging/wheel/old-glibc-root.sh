@@ -13,8 +13,9 @@
 #                                       and python_tests/ run there, beside Debian 11's libolm3
 #
 # The root is made with mmdebstrap from the machine's Debian mirrors and kept in WHEEL_ROOT (default
-# target/wheel-root/SUITE) for the next build; deleting it (or `cargo clean`) starts again. Its
-# cargo target directory is kept too, so rebuilds are incremental. The machine's Rust toolchain
+# target/wheel-root/SUITE) for the next build; deleting it (or `cargo clean`) starts again. Each
+# build compiles the library afresh: the root's pip (20.3) builds in a new temporary copy of the
+# sources (setup.py remaps that path, so the wheel is the same every time). The machine's Rust toolchain
 # (CARGO_HOME, RUSTUP_HOME), python-olm's release cache and CA bundle are bind-mounted in, in a
 # private mount namespace, so that nothing stays mounted after an interrupted run. Needs root.
 set -euo pipefail
@@ -69,7 +70,9 @@ build)
   mkdir -p "$rootfs/src"
   git ls-files -z | xargs -0 tar -cf - | tar -xf - -C "$rootfs/src"
   rm -rf "$rootfs/out"
-  inroot sh -c 'cd /src && python3 -m pip wheel -q --no-deps -w /out .'
+  # The wheel's timestamps are the last commit's (bdist_wheel reads SOURCE_DATE_EPOCH).
+  epoch="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}"
+  inroot env SOURCE_DATE_EPOCH="$epoch" sh -c 'cd /src && python3 -m pip wheel -q --no-deps -w /out .'
   mkdir -p "$out"
   cp "$rootfs"/out/python_olm-*.whl "$out/"
   inroot sh -c 'echo "old-glibc-root: built with $(ldd --version | head -1), $(python3 --version), $(cargo --version)"'

@@ -47,6 +47,16 @@ check "contents: python-olm's released olm/, _libolm.abi3.so, our library under 
   "$PYTHON" "$here/inspect_wheel.py" contents "$wheel" "$PYOLM_WHEEL" "$OUR_BUILD"
 check "the PEP 517 build (what \`pip install .\` makes) has the same files; auditwheel only retagged" \
   "$PYTHON" "$here/inspect_wheel.py" same-files "$wheel" "${untagged[0]:-missing}"
+# Reproducible: the root's pip (20.3) builds in a new temporary copy of the checkout each time, so a
+# second build has other paths; with the same SOURCE_DATE_EPOCH its wheel must be the same bytes.
+epoch="$(git log -1 --format=%ct)"
+check "a second build (other build paths) gives the same wheel byte for byte, before and after auditwheel" bash -c "
+  SOURCE_DATE_EPOCH=$epoch bash packaging/wheel/old-glibc-root.sh build '$work/rebuild' >'$work/rebuild.log' 2>&1 ||
+    { tail -20 '$work/rebuild.log'; exit 1; }
+  cmp '${untagged[0]:-missing}' '$work/rebuild/'python_olm-*.whl &&
+  SOURCE_DATE_EPOCH=$epoch PATH=\"\$(dirname '$AUDITWHEEL'):\$PATH\" '$AUDITWHEEL' repair -w '$work/retagged' \
+    '$work/rebuild/'python_olm-*.whl >'$work/retag.log' 2>&1 &&
+  cmp '$wheel' '$work/retagged/'python_olm-*.whl"
 
 # ---- a fresh venv ---------------------------------------------------------------------------------
 venv="$work/venv" py="$work/venv/bin/python"
