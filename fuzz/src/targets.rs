@@ -185,19 +185,20 @@ fn kinds() -> Vec<Kind> {
 /// - the object in use ends as the new one does (README, deliberate differences 4 and 5): on
 ///   success its state is replaced, not merged into; on failure it gets the same error and
 ///   keeps its state.
-fn unpickle_checked(kind: &Kind, pickle: &[u8]) {
+fn unpickle_checked(kinds: &[Kind], index: usize, pickle: &[u8]) {
+    let kind = &kinds[index];
     let fresh = kind.load(&kind.object(), pickle);
     if let Ok(first) = &fresh {
         let second = kind.load(&kind.object(), first).expect("a pickle the library wrote must load");
         assert_eq!(first, &second, "pickling is not stable");
     }
-    let in_use = kind.object();
-    let before = kind.load(&in_use, &(kind.valid)()).expect("the fixture pickle loads");
+    let (template, before) = &in_use_templates()[index];
+    let in_use = Obj::copy_of(template);
     match (kind.load(&in_use, pickle), fresh) {
         (Ok(into_in_use), Ok(into_new)) => assert_eq!(into_in_use, into_new, "unpickling merged into the object in use"),
         (Err(in_use_error), Err(new_error)) => {
             assert_eq!(in_use_error, new_error, "the object in use failed with another error");
-            assert_eq!((kind.pickle)(in_use.h), before, "a failed unpickle changed the object in use");
+            assert_eq!(&(kind.pickle)(in_use.h), before, "a failed unpickle changed the object in use");
         }
         (in_use_result, new_result) => panic!(
             "unpickling into the object in use gave {:?}, into a new one {:?}",
@@ -207,12 +208,28 @@ fn unpickle_checked(kind: &Kind, pickle: &[u8]) {
     }
 }
 
+/// Per kind (in `kinds()` order), an object loaded from the kind's valid pickle, with its own
+/// pickle of itself: the object in use that `unpickle_checked` copies (a byte copy, as objects
+/// own no heap), built once rather than unpickled for every input.
+fn in_use_templates() -> &'static [(Obj, Vec<u8>)] {
+    static TEMPLATES: std::sync::OnceLock<Vec<(Obj, Vec<u8>)>> = std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        kinds()
+            .iter()
+            .map(|kind| {
+                let obj = kind.object();
+                let pickle = kind.load(&obj, &(kind.valid)()).expect("the fixture pickle loads");
+                (obj, pickle)
+            })
+            .collect()
+    })
+}
+
 /// `[kind, pickle text..]`
 pub fn unpickle(data: &[u8]) {
     let Some((&selector, pickle)) = data.split_first() else { return };
     let kinds = kinds();
-    let kind = &kinds[selector as usize % kinds.len()];
-    unpickle_checked(kind, pickle);
+    unpickle_checked(&kinds, selector as usize % kinds.len(), pickle);
 }
 
 fn unpickle_seeds() -> Vec<Vec<u8>> {
@@ -299,10 +316,10 @@ fn bases() -> Vec<Base> {
 
 fn edited_pickle(kind: usize, program: &[u8]) {
     let kinds = kinds();
-    let kind = &kinds[kind % kinds.len()];
-    let mut plain = mutate::open_pickle(PICKLE_KEY, &(kind.valid)());
+    let index = kind % kinds.len();
+    let mut plain = mutate::open_pickle(PICKLE_KEY, &(kinds[index].valid)());
     mutate::apply(program, &mut plain);
-    unpickle_checked(kind, &mutate::seal_pickle(PICKLE_KEY, &plain));
+    unpickle_checked(&kinds, index, &mutate::seal_pickle(PICKLE_KEY, &plain));
 }
 
 #[allow(dead_code)]
