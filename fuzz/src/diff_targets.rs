@@ -6,6 +6,9 @@
 use std::ffi::c_char;
 use std::sync::OnceLock;
 
+use olm::core::crypto::CIPHER_MAC_LENGTH;
+use olm::core::olm::message::{Message, PreKeyMessage};
+
 use crate::differential::*;
 use crate::fixtures::random;
 use crate::input::{join3, split3};
@@ -595,7 +598,7 @@ pub fn inbound_session(data: &[u8]) {
     // libolm's): were the two to disagree, libolm would crash here, not be skipped silently.
     if from {
         if let Some(raw) = libolm_base64_decode(message) {
-            if olm::core::olm::message::PreKeyMessage::decode(&raw).identity_key.is_none() {
+            if PreKeyMessage::decode(&raw).identity_key.is_none() {
                 run(&libs()[OURS]);
                 return excused(Rule::NoOutOfBounds);
             }
@@ -638,43 +641,29 @@ fn inbound_session_keys(plain: &[u8]) -> Vec<&[u8]> {
     keys
 }
 
-/// A pre-key message with `edit` applied to its field `tag` (the tag byte and the value),
-/// re-encoded.
-fn edit_prekey_field(message: &[u8], tag: u8, edit: impl FnOnce(&mut u8, &mut [u8])) -> Vec<u8> {
+/// Where the field `pick` chooses lies in `raw`, a decoded pre-key message, as found by the
+/// library's own decoder (the difftest holds it to libolm's).
+fn prekey_field(raw: &[u8], pick: for<'a> fn(&PreKeyMessage<'a>) -> Option<&'a [u8]>) -> std::ops::Range<usize> {
+    let field = pick(&PreKeyMessage::decode(raw)).expect("a fixture message has the field");
+    let start = field.as_ptr() as usize - raw.as_ptr() as usize;
+    start..start + field.len()
+}
+
+/// A pre-key message with the 32-byte key `pick` chooses replaced, re-encoded.
+fn replace_prekey_key(message: &[u8], pick: for<'a> fn(&PreKeyMessage<'a>) -> Option<&'a [u8]>, key: &[u8; 32]) -> Vec<u8> {
     let mut raw = libolm_base64_decode(message).unwrap();
-    let mut at = 1;
-    while at + 2 <= raw.len() {
-        // tag, varint length, value
-        let (mut len, mut n) = (0usize, 0);
-        while raw[at + 1 + n] & 0x80 != 0 {
-            len |= usize::from(raw[at + 1 + n] & 0x7f) << (7 * n);
-            n += 1;
-        }
-        len |= usize::from(raw[at + 1 + n]) << (7 * n);
-        let value = at + 2 + n;
-        if raw[at] == tag {
-            let (head, rest) = raw.split_at_mut(value);
-            edit(&mut head[at], &mut rest[..len]);
-            break;
-        }
-        at = value + len;
-    }
+    let at = prekey_field(&raw, pick);
+    raw[at].copy_from_slice(key);
     b64(&raw)
 }
 
-/// A pre-key message with one of its keys (field tag 0x12: base key, 0x1A: identity key)
-/// replaced.
-fn replace_prekey_key(message: &[u8], tag: u8, key: &[u8; 32]) -> Vec<u8> {
-    edit_prekey_field(message, tag, |_, value| value.copy_from_slice(key))
-}
-
-/// A pre-key message whose inner message (field 0x22) has its ratchet key (the inner
-/// message's first field, after the version byte: tag 0x0A, length 32) replaced.
-fn replace_inner_ratchet_key(message: &[u8], key: &[u8; 32]) -> Vec<u8> {
-    edit_prekey_field(message, 0x22, |_, inner| {
-        assert_eq!(inner[1..3], [0x0a, 0x20], "a fixture message starts with its ratchet key");
-        inner[3..35].copy_from_slice(key);
-    })
+/// A pre-key message whose identity-key field has an unknown tag (0x2A instead of 0x1A).
+fn without_identity_key(message: &[u8]) -> Vec<u8> {
+    let mut raw = libolm_base64_decode(message).unwrap();
+    // tag, length (one byte for 32), key
+    let tag = prekey_field(&raw, |m| m.identity_key).start - 2;
+    raw[tag] = 0x2a;
+    b64(&raw)
 }
 
 pub fn inbound_session_seeds() -> Vec<Vec<u8>> {
@@ -686,12 +675,13 @@ pub fn inbound_session_seeds() -> Vec<Vec<u8>> {
         with_selector(3, &[&w.sas_public[..], &w.prekey[0]].concat()),
         with_selector(0, &w.replies[0]),
         // No identity key in the message (its tag changed to an unknown one), to `_from`.
-        with_selector(1, &edit_prekey_field(&w.prekey[0], 0x1a, |tag, _| *tag = 0x2a)),
+        with_selector(1, &without_identity_key(&w.prekey[0])),
     ];
     for point in &LOW_ORDER_X25519[1..3] {
-        seeds.push(with_selector(0, &replace_prekey_key(&w.prekey[0], 0x12, point)));
-        seeds.push(with_selector(0, &replace_prekey_key(&w.prekey[0], 0x1a, point)));
-        seeds.push(with_selector(0, &replace_inner_ratchet_key(&w.prekey[0], point)));
+        seeds.push(with_selector(0, &replace_prekey_key(&w.prekey[0], |m| m.base_key, point)));
+        seeds.push(with_selector(0, &replace_prekey_key(&w.prekey[0], |m| m.identity_key, point)));
+        // The inner message's ratchet key.
+        seeds.push(with_selector(0, &replace_prekey_key(&w.prekey[0], |m| Message::decode(m.message?, CIPHER_MAC_LENGTH).ratchet_key, point)));
     }
     seeds
 }
