@@ -2,7 +2,8 @@
 # Prints this machine's Debian apt sources (those whose Release says Origin Debian; third-party
 # sources left out) as one-line `deb URI SUITE COMPONENT` entries, for mmdebstrap to build a
 # throwaway root from the same mirrors. With a codename argument, the entries name that release
-# instead of the machine's own (bookworm-security becoming bullseye-security, and so on).
+# instead of the machine's own (bookworm-security becoming bullseye-security, and so on); sid
+# (unstable) has no -updates or -security suites, so for it only the release itself is printed.
 #   packaging/debian-sources.sh [CODENAME]
 set -euo pipefail
 own="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
@@ -15,4 +16,4 @@ apt-cache policy 2>/dev/null | awk -v own="$own" -v want="$want" '
       else if (want == own) print "deb " uri " " suite " " comp  # named otherwise (stable, sid)
     }
     uri = ""
-  }' | sort -u
+  }' | sort -u | { if [ "$want" = sid ] || [ "$want" = unstable ]; then grep -v -E ' [a-z]+-(updates|security) ' || true; else cat; fi; }

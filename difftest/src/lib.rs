@@ -15,8 +15,27 @@ use std::path::{Path, PathBuf};
 pub use api::Lib;
 pub use harness::{Out, Report, Rng};
 
-/// Debian's libolm, the reference.
-pub const REFERENCE: &str = "/usr/lib/x86_64-linux-gnu/libolm.so.3";
+/// For each architecture Debian ships libolm on: its Debian name and Debian's libolm of that
+/// architecture, the reference (in the multiarch directory).
+macro_rules! debian_architectures {
+    ($($cfg:meta => $arch:literal, $multiarch:literal;)*) => {$(
+        /// Debian's name for the architecture this harness is built for.
+        #[cfg($cfg)]
+        pub const DEBIAN_ARCH: &str = $arch;
+        /// Debian's libolm, the reference.
+        #[cfg($cfg)]
+        pub const REFERENCE: &str = concat!("/usr/lib/", $multiarch, "/libolm.so.3");
+    )*};
+}
+
+debian_architectures! {
+    target_arch = "x86_64" => "amd64", "x86_64-linux-gnu";
+    target_arch = "aarch64" => "arm64", "aarch64-linux-gnu";
+    target_arch = "arm" => "armhf", "arm-linux-gnueabihf";
+    target_arch = "x86" => "i386", "i386-linux-gnu";
+    all(target_arch = "powerpc64", target_endian = "little") => "ppc64el", "powerpc64le-linux-gnu";
+    target_arch = "s390x" => "s390x", "s390x-linux-gnu";
+}
 
 /// Our library as `cargo build --release` leaves it in the workspace.
 pub fn our_library() -> PathBuf {

@@ -6,7 +6,7 @@ use std::ffi::{c_void, CStr, CString};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use difftest::{our_library, Config, Lib, Libs, Report, REFERENCE};
+use difftest::{our_library, Config, Lib, Libs, Report, DEBIAN_ARCH, REFERENCE};
 
 fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
@@ -80,9 +80,11 @@ fn nothing_resolves_olm_symbols_globally() {
 fn the_reference_is_debians_libolm() {
     let owner = Command::new("dpkg").args(["-S", REFERENCE]).output().expect("dpkg -S");
     assert!(owner.status.success(), "{REFERENCE} belongs to no package");
-    assert!(String::from_utf8_lossy(&owner.stdout).starts_with("libolm3:"), "owner: {}", String::from_utf8_lossy(&owner.stdout));
-    // dpkg --verify prints a line for each file whose checksum differs from the package's.
-    let verify = Command::new("dpkg").args(["--verify", "libolm3"]).output().expect("dpkg --verify");
+    let package = format!("libolm3:{DEBIAN_ARCH}");
+    assert!(String::from_utf8_lossy(&owner.stdout).starts_with(&format!("{package}: ")), "owner: {}", String::from_utf8_lossy(&owner.stdout));
+    // dpkg --verify prints a line for each file whose checksum differs from the package's; the
+    // architecture named, as libolm3 of several architectures may be installed.
+    let verify = Command::new("dpkg").args(["--verify", &package]).output().expect("dpkg --verify");
     assert!(verify.status.success() && verify.stdout.is_empty(), "libolm3 was modified: {}", String::from_utf8_lossy(&verify.stdout));
     let reference = std::fs::read(REFERENCE).unwrap();
     let ours = std::fs::read(our_library()).unwrap();

@@ -26,7 +26,6 @@ rootfs="$(realpath -m "${WHEEL_ROOT:-target/wheel-root/$suite}")"
 # What the root holds; a root made with another list (or half made) is made again. Debian 11's
 # own libolm3 is there so that the test can show the wheel's library, not it, serves the calls.
 packages="python3-dev,python3-venv,python3-pip,gcc,libc6-dev,binutils,ca-certificates,libolm3"
-spec="$suite $packages"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}" rustup_home="${RUSTUP_HOME:-$HOME/.rustup}"
 pyolm_cache="${PYOLM_CACHE:-$HOME/.cache/olm-rs}"
 ca_bundle=/etc/ssl/certs/ca-certificates.crt
@@ -36,18 +35,8 @@ if [ -z "${OLD_GLIBC_ROOT_PRIVATE_MOUNTS:-}" ]; then
   exec unshare --mount --propagation private env OLD_GLIBC_ROOT_PRIVATE_MOUNTS=1 bash "$0" "$@"
 fi
 
-if [ "$(cat "$rootfs/.olm-rs-root" 2>/dev/null)" != "$spec" ]; then
-  command -v mmdebstrap >/dev/null || { echo "old-glibc-root: mmdebstrap is missing (make test-deps)" >&2; exit 1; }
-  rm -rf --one-file-system "$rootfs"
-  mkdir -p "$(dirname "$rootfs")"
-  # The machine's own Debian mirrors, for the older release.
-  bash packaging/debian-sources.sh "$suite" >"$rootfs.list"
-  [ -s "$rootfs.list" ] || { echo "old-glibc-root: no Debian apt source on this machine to build the root from" >&2; exit 1; }
-  echo "old-glibc-root: making a Debian $suite root in $rootfs (mmdebstrap)"
-  mmdebstrap -q --variant=apt --include="$packages" "$suite" "$rootfs" "$rootfs.list"
-  rm -f "$rootfs.list"
-  echo "$spec" >"$rootfs/.olm-rs-root"
-fi
+. packaging/debian-root.sh
+debian_root "$rootfs" "$suite" "$(dpkg --print-architecture)" "$packages"
 
 # The mounts (gone with this namespace).
 mkdir -p "$rootfs/opt/cargo" "$rootfs/opt/rustup" "$rootfs/opt/olm-rs-cache" "$pyolm_cache"

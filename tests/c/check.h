@@ -12,6 +12,11 @@
 
 #include "olm/olm.h"
 
+/* Debian's libolm of the architecture under test, the reference some programs compare with. */
+#ifndef REFERENCE_LIBOLM
+#error "REFERENCE_LIBOLM: the path of Debian's libolm.so.3 (tests/c/Makefile defines it)"
+#endif
+
 #ifndef CHECK_VARIANT
 #define CHECK_VARIANT ""
 #endif

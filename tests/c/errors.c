@@ -6,7 +6,7 @@ typedef const char *(*to_string_fn)(enum OlmErrorCode);
 
 int main(void) {
     check_library_under_test();
-    void *libolm = dlopen("/usr/lib/x86_64-linux-gnu/libolm.so.3", RTLD_NOW | RTLD_LOCAL);
+    void *libolm = dlopen(REFERENCE_LIBOLM, RTLD_NOW | RTLD_LOCAL);
     CHECK(libolm != NULL, "Debian's libolm: %s", dlerror());
     if (!libolm) END();
     to_string_fn reference = (to_string_fn)dlsym(libolm, "_olm_error_to_string");

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sourced by the scripts that build or test in a throwaway Debian root (the wheel's old-glibc
+# root, the cross toolchain and emulation roots): one way to make such a root and keep it.
+#
+#   debian_root ROOTFS SUITE ARCHITECTURES PACKAGES
+#
+# makes a Debian SUITE root in ROOTFS with mmdebstrap (variant apt) from this machine's own Debian
+# mirrors, for ARCHITECTURES (comma-separated, the native one first) with PACKAGES (comma-
+# separated, `name:arch` for a foreign one), and keeps it: a root made with the same arguments is
+# used again, one made otherwise (or half made) is made again. Nothing is installed on this
+# machine; the foreign architectures exist only inside the root's dpkg.
+debian_root() {
+  local rootfs="$1" suite="$2" arches="$3" packages="$4"
+  local spec="$suite $arches $packages"
+  [ "$(cat "$rootfs/.olm-rs-root" 2>/dev/null)" != "$spec" ] || return 0
+  command -v mmdebstrap >/dev/null || { echo "debian-root: mmdebstrap is missing (make test-deps)" >&2; return 1; }
+  rm -rf --one-file-system "$rootfs"
+  mkdir -p "$(dirname "$rootfs")"
+  local sources="$rootfs.list" options=()
+  bash "$(dirname "${BASH_SOURCE[0]}")/debian-sources.sh" "$suite" >"$sources"
+  # Multi-Arch: same packages (libc6, libstd-rust-dev) must have one version on every
+  # architecture, and the mirror's -security indexes for foreign architectures have been seen
+  # out of step with their Release files: a root with foreign architectures takes its packages
+  # from the release itself (and -updates) only.
+  case "$arches" in *,*) sed -i '/-security /d' "$sources" ;; esac
+  # sid's Release file on the mirror has been seen expired.
+  [ "$suite" != sid ] || options+=(--aptopt='Acquire::Check-Valid-Until "false"')
+  [ -s "$sources" ] || { echo "debian-root: no Debian apt source on this machine to build the root from" >&2; return 1; }
+  echo "debian-root: making a Debian $suite root ($arches) in $rootfs (mmdebstrap)"
+  mmdebstrap -q --variant=apt --architectures="$arches" --include="$packages" "${options[@]}" \
+    "$suite" "$rootfs" "$sources"
+  rm -f "$sources"
+  echo "$spec" >"$rootfs/.olm-rs-root"
+}
