@@ -20,9 +20,10 @@ debian_root() {
   bash "$(dirname "${BASH_SOURCE[0]}")/debian-sources.sh" "$suite" >"$sources"
   # Multi-Arch: same packages (libc6, libstd-rust-dev) must have one version on every
   # architecture, and the mirror's -security indexes for foreign architectures have been seen
-  # out of step with their Release files: a root with foreign architectures takes its packages
-  # from the release itself (and -updates) only.
-  case "$arches" in *,*) sed -i '/-security /d' "$sources" ;; esac
+  # out of step with their Release files (and bullseye-security's pool lacks its arm64 .debs): a
+  # root with any architecture but this machine's takes its packages from the release itself (and
+  # -updates) only.
+  [ "$arches" = "$(dpkg --print-architecture)" ] || sed -i '/-security /d' "$sources"
   # sid's Release file on the mirror has been seen expired.
   [ "$suite" != sid ] || options+=(--aptopt='Acquire::Check-Valid-Until "false"')
   [ -s "$sources" ] || { echo "debian-root: no Debian apt source on this machine to build the root from" >&2; return 1; }

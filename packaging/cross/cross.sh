@@ -67,12 +67,18 @@ mount_checkout() {
   mountpoint -q "$1/proc" || mount -t proc proc "$1/proc"
 }
 
+# The checkout's and the cargo home's paths, remapped to fixed names as setup.py does for the
+# native build: they reach the names ThinLTO gives promoted symbols, which stay in a stripped
+# library, so without this the library (and the wheels carrying it) would differ by checkout path.
+remap() { printf -- '--remap-path-prefix=%s=/olm-rs\x1f--remap-path-prefix=%s=/cargo' "$top" "$1"; }
+
 # cargo for ARCH, with zig linking for glibc $floor; output in target/cross/<toolchain>.
 cross_cargo() {
   local target_dir="$top/target/cross/$toolchain-build"
   if [ "$toolchain" = rustup ]; then
     rustup target add "$triple" >/dev/null
     PATH="$zig_dir:$tools/bin:$PATH" CARGO_TARGET_DIR="$target_dir" \
+      CARGO_ENCODED_RUSTFLAGS="$(remap "$(realpath "$cargo_home")")" \
       cargo zigbuild --locked --offline --release --target "$triple.$floor" "$@"
     return
   fi
@@ -87,7 +93,7 @@ cross_cargo() {
   mountpoint -q "$rootfs/opt/bin/cargo-zigbuild" || mount --bind -o ro "$tools/bin/cargo-zigbuild" "$rootfs/opt/bin/cargo-zigbuild"
   mountpoint -q "$rootfs/opt/cargo-home/registry" || mount --bind "$cargo_home/registry" "$rootfs/opt/cargo-home/registry"
   chroot "$rootfs" /usr/bin/env -i HOME=/root LC_ALL=C.UTF-8 PATH=/opt/zig:/opt/bin:/usr/bin:/bin \
-    CARGO_HOME=/opt/cargo-home CARGO_TARGET_DIR="$target_dir" \
+    CARGO_HOME=/opt/cargo-home CARGO_TARGET_DIR="$target_dir" CARGO_ENCODED_RUSTFLAGS="$(remap /opt/cargo-home)" \
     sh -c 'cd "$1" && shift && exec cargo zigbuild --locked --offline --release "$@"' sh "$top" \
     --target "$triple.$floor" "$@"
 }
