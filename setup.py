@@ -37,7 +37,14 @@ BUILD_BASE = os.path.join("target", "python-build")
 
 
 def built_library():
-    """This repository's libolm.so, built (or found up to date) by cargo as `make release` does."""
+    """This repository's libolm.so, built (or found up to date) by cargo as `make release` does;
+    or, for a wheel of another architecture or glibc floor, the library OLMRS_LIBRARY names
+    (built beforehand by packaging/cross/cross.sh; packaging/wheel/old-glibc-root.sh sets it)."""
+    prebuilt = os.environ.get("OLMRS_LIBRARY")
+    if prebuilt:
+        if not os.path.isfile(prebuilt):
+            sys.exit("OLMRS_LIBRARY names %s, which is not a file" % prebuilt)
+        return prebuilt
     cargo = os.environ.get("CARGO", "cargo")
     if shutil.which(cargo) is None:
         sys.exit("building python-olm on olm-rs needs cargo (Rust's build tool) on PATH")
@@ -162,6 +169,10 @@ setup(
         "build": {"build_base": BUILD_BASE},
         "egg_info": {"egg_base": BUILD_BASE},
         # The module uses only the limited API (cffi defines Py_LIMITED_API): tag it cp38-abi3.
-        "bdist_wheel": {"py_limited_api": "cp38"},
+        # A cross build (CC naming the target's compiler) names the target's platform, as
+        # linux_<machine>, in OLMRS_WHEEL_PLATFORM; auditwheel then gives the manylinux tag.
+        "bdist_wheel": dict({"py_limited_api": "cp38"},
+                            **({"plat_name": os.environ["OLMRS_WHEEL_PLATFORM"]}
+                               if os.environ.get("OLMRS_WHEEL_PLATFORM") else {})),
     },
 )

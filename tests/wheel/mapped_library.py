@@ -56,7 +56,8 @@ def bound_functions(module_path):
         fields = line.split()
         if len(fields) == 3 and fields[2].startswith("olmrs_bound_"):
             pointer = base + int(fields[0], 16)
-            bound[fields[2][len("olmrs_bound_"):]] = ctypes.c_uint64.from_address(pointer).value
+            # A pointer's own width: 4 bytes on i686 and armv7l.
+            bound[fields[2][len("olmrs_bound_"):]] = ctypes.c_void_p.from_address(pointer).value or 0
     return bound
 
 
