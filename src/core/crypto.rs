@@ -52,7 +52,7 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 /// the secrets marked undefined (tests/ct). Does nothing outside valgrind.
 #[inline(always)]
 pub fn declassify<T: Copy>(mut value: T) -> T {
-    crate::ffi::valgrind::declassify(&mut value);
+    crate::valgrind::declassify(&mut value);
     value
 }
 
