@@ -77,7 +77,7 @@ fn operations() -> Vec<Operation> {
         op("identity keys JSON", Box::new(cops::identity_keys_json), Some(Box::new(vops::identity_keys_json))),
         op("account sign", Box::new(cops::account_sign), Some(Box::new(vops::account_sign))),
         op("ed25519 verify", Box::new(cops::ed25519_verify), Some(Box::new(vops::ed25519_verify))),
-        op("outbound session create", Box::new(cops::outbound_session_create), Some(Box::new(vops::outbound_session_create))),
+        op("outbound session create + first encrypt", Box::new(cops::outbound_session_create), Some(Box::new(vops::outbound_session_create))),
         op("inbound session create + first decrypt", Box::new(cops::inbound_session_create), Some(Box::new(vops::inbound_session_create))),
         op("olm 1 KiB one direction", Box::new(cops::olm_one_direction), Some(Box::new(vops::olm_one_direction))),
         op("olm 1 KiB ping-pong", Box::new(cops::olm_ping_pong), Some(Box::new(vops::olm_ping_pong))),
