@@ -98,9 +98,10 @@ fn message_body(message_type: usize, message: &[u8]) -> Result<&[u8], OlmError> 
     }
 }
 
-/// Decodes base64 input in place (as libolm does, so no copy is made) and returns the bytes.
+/// Decodes a base64 message in place (as libolm does, so no copy is made) and returns the
+/// bytes. Messages are public: the table decoder serves them.
 pub fn decode_base64_in_place(buffer: &mut [u8]) -> Result<&[u8], OlmError> {
-    let length = base64::decode_in_place(buffer).ok_or(OlmError::InvalidBase64)?;
+    let length = base64::decode_public_in_place(buffer).ok_or(OlmError::InvalidBase64)?;
     Ok(&buffer[..length])
 }
 
