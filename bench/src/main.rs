@@ -265,7 +265,7 @@ fn parse_args() -> Result<Args, String> {
         implementation: None,
         calls: None,
         ours: root.join("target/release/libolm.so"),
-        libolm: PathBuf::from("/usr/lib/x86_64-linux-gnu/libolm.so.3"),
+        libolm: PathBuf::from(difftest::REFERENCE),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
