@@ -157,8 +157,11 @@ python)
   pyolm_wheel="${PYOLM_WHEEL:?cross.sh python: PYOLM_WHEEL, the pinned python-olm release (make sets it)}"
   site="build-out/python-$arch"
   rm -rf "$site" && mkdir -p "$site/share"
+  # The release, where the root sees it (under the checkout).
+  cp "$pyolm_wheel" "$site/share/" && pyolm_wheel="$top/$site/share/$(basename "$pyolm_wheel")"
   ln -sf libolm.so "$out/libolm.so.3"
-  inroot=(chroot "$rootfs" /usr/bin/env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin HOME=/root
+  mkdir -p "$site/tmp"  # beside the output: build_libolm.py moves its module out of TMPDIR
+  inroot=(chroot "$rootfs" /usr/bin/env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin HOME=/root TMPDIR="$top/$site/tmp"
     OLM_LIBRARY="$top/$out/libolm.so" OLM_PYTHON_README="$top/$site/share/README.md")
   "${inroot[@]}" sh -c 'cd "$1" && shift && exec "$@"' sh "$top" python3 cffi_build/unpack_python_olm.py \
     "$pyolm_wheel" "$site" "$site/share/README.md"
