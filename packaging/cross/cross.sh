@@ -47,6 +47,7 @@ fi
 
 triple="$(arch_field "$arch" triple)" multiarch="$(arch_field "$arch" multiarch)"
 qemu="$(arch_field "$arch" qemu)" floor="$(arch_field "$arch" floor)"
+test_glibc=2.36  # bookworm's, the emulation root's
 out="target/$triple/release"
 toolchain="${CROSS_TOOLCHAIN:-debian}"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
@@ -71,13 +72,15 @@ mount_checkout() {
   mountpoint -q "$1/proc" || mount -t proc proc "$1/proc"
 }
 
-# cargo for ARCH, with zig linking for glibc $floor; output in target/cross/<toolchain>.
+# cargo for ARCH, with zig linking for the glibc version GLIBC; output in target/cross/<toolchain>.
+#   cross_cargo GLIBC CARGO-ARGS...
 cross_cargo() {
+  local glibc="$1"; shift
   local target_dir="$top/target/cross/$toolchain-build"
   if [ "$toolchain" = rustup ]; then
     rustup target add "$triple" >/dev/null
     PATH="$zig_dir:$tools/bin:$PATH" CARGO_TARGET_DIR="$target_dir" \
-      cargo zigbuild --locked --offline --release --target "$triple.$floor" "$@"
+      cargo zigbuild --locked --offline --release --target "$triple.$glibc" "$@"
     return
   fi
   [ "$toolchain" = debian ] || { echo "cross: CROSS_TOOLCHAIN is debian or rustup" >&2; exit 2; }
@@ -94,11 +97,11 @@ cross_cargo() {
   chroot "$rootfs" /usr/bin/env -i HOME=/root LC_ALL=C.UTF-8 PATH=/opt/zig:/opt/bin:/usr/bin:/bin \
     CARGO_HOME=/opt/cargo-home CARGO_TARGET_DIR="$target_dir" \
     sh -c 'cd "$1" && shift && exec cargo zigbuild --locked --offline --release "$@"' sh "$top" \
-    --target "$triple.$floor" "$@"
+    --target "$triple.$glibc" "$@"
 }
 
 build_library() {
-  cross_cargo -p olm --lib
+  cross_cargo "$floor" -p olm --lib
   mkdir -p "$out"
   local built="target/cross/$toolchain-build/$triple/release"
   cp "$built/libolm.so" "$built/libolm.a" "$out/"
@@ -132,17 +135,20 @@ build)
   ;;
 test)
   build_library
-  cross_cargo -p difftest --bin difftest
+  # Test programs need only the emulation root's glibc (bookworm's 2.36), not the library's
+  # floor (on ppc64el zig's libunwind needs 2.32 for an executable).
+  cross_cargo "$test_glibc" -p difftest --bin difftest
   cp "target/cross/$toolchain-build/$triple/release/difftest" "$out/"
+  # The same soname and exported symbols as the native build: exactly libolm's 150 functions.
+  status=0
+  bash tests/abi/exports.sh "$out" || status=1
   emulation_root
   echo "cross: testing $arch ($triple) in target/cross/bookworm, $([ "$qemu" = native ] && echo "natively (this kernel runs it)" || echo "under qemu-$qemu")"
   "${emulated[@]}" dpkg --verify "libolm3:$arch"
   echo "cross: the reference is $("${emulated[@]}" dpkg-query -W -f='${Package}:${Architecture} ${Version}' "libolm3:$arch"), unmodified"
-  # The test programs need only the root's glibc (bookworm's), not the library's floor.
   zig_target="${multiarch/#i386/x86}"
-  status=0
   make --no-print-directory -C tests/c run OUT="$top/build-out/c-$arch" LIBDIR="$top/$out" \
-    MULTIARCH="$multiarch" CC="$zig_dir/zig cc -target $zig_target.2.36" \
+    MULTIARCH="$multiarch" CC="$zig_dir/zig cc -target $zig_target.$test_glibc" \
     STATIC_LIBS="-lunwind -lpthread -lm" RUNNER="${emulated[*]}" || status=1
   "${emulated[@]}" "$top/$out/difftest" --ours "$top/$out/libolm.so" || status=1
   exit "$status"
