@@ -12,7 +12,14 @@ all: release
 build:
 	$(CARGO) build
 
+# ARCH (Debian's name: arm64, armhf, i386, ppc64el, s390x) cross-builds for that architecture
+# into target/<triple>/release (mk/25-cross.mk); without it, the build is for this machine.
+ARCH ?=
 release:
+ifeq ($(ARCH),)
 	$(CARGO) build --release
+else
+	bash packaging/cross/cross.sh build $(ARCH)
+endif
 
 include $(sort $(wildcard mk/*.mk))

@@ -13,7 +13,7 @@
 # accept them. Every build is with AddressSanitizer (cargo-fuzz's default), the library
 # included. cargo-fuzz is installed (cargo install --locked) when it is missing.
 # The diff_* targets compare every input with Debian's libolm (libolm3), which they load from
-# /usr/lib/x86_64-linux-gnu/libolm.so.3: without it they fail.
+# /usr/lib/<multiarch>/libolm.so.3 (difftest::REFERENCE): without it they fail.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}

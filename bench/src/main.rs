@@ -63,11 +63,13 @@ struct Operation {
     vodozemac: Option<VSetup>,
     /// Bytes processed per call, for the throughput report.
     bytes: usize,
+    /// The primitives it is made of, for the report against their raw cost.
+    floor: Option<raw::Floor>,
 }
 
 fn operations() -> Vec<Operation> {
     fn op(name: &'static str, c: CSetup, vodozemac: Option<VSetup>) -> Operation {
-        Operation { name, c, vodozemac, bytes: 0 }
+        Operation { name, c, vodozemac, bytes: 0, floor: None }
     }
     let sas_key = vops::sas_peer_key();
     let sas_key2 = sas_key.clone();
@@ -77,9 +79,12 @@ fn operations() -> Vec<Operation> {
         op("identity keys JSON", Box::new(cops::identity_keys_json), Some(Box::new(vops::identity_keys_json))),
         op("account sign", Box::new(cops::account_sign), Some(Box::new(vops::account_sign))),
         op("ed25519 verify", Box::new(cops::ed25519_verify), Some(Box::new(vops::ed25519_verify))),
-        op("outbound session create", Box::new(cops::outbound_session_create), Some(Box::new(vops::outbound_session_create))),
+        op("outbound session create + first encrypt", Box::new(cops::outbound_session_create), Some(Box::new(vops::outbound_session_create))),
         op("inbound session create + first decrypt", Box::new(cops::inbound_session_create), Some(Box::new(vops::inbound_session_create))),
-        op("olm 1 KiB one direction", Box::new(cops::olm_one_direction), Some(Box::new(vops::olm_one_direction))),
+        Operation {
+            floor: Some(raw::Floor::OlmOneDirection(1024)),
+            ..op("olm 1 KiB one direction", Box::new(cops::olm_one_direction), Some(Box::new(vops::olm_one_direction)))
+        },
         op("olm 1 KiB ping-pong", Box::new(cops::olm_ping_pong), Some(Box::new(vops::olm_ping_pong))),
     ];
     for (size, encrypt, decrypt) in [
@@ -91,12 +96,14 @@ fn operations() -> Vec<Operation> {
             c: Box::new(move |api| cops::megolm_encrypt(api, size)),
             vodozemac: Some(Box::new(move || vops::megolm_encrypt(size))),
             bytes: size,
+            floor: Some(raw::Floor::MegolmEncrypt(size)),
         });
         ops.push(Operation {
             name: decrypt,
             c: Box::new(move |api| cops::megolm_decrypt(api, size)),
             vodozemac: Some(Box::new(move || vops::megolm_decrypt(size))),
             bytes: size,
+            floor: Some(raw::Floor::MegolmDecrypt(size)),
         });
     }
     ops.extend([
@@ -108,7 +115,7 @@ fn operations() -> Vec<Operation> {
         op("pk encrypt 1 KiB", Box::new(cops::pk_encrypt), Some(Box::new(vops::pk_encrypt))),
         op("pk decrypt 1 KiB", Box::new(cops::pk_decrypt), Some(Box::new(vops::pk_decrypt))),
         op("sas create + set key + mac", Box::new(move |api| cops::sas(api, &sas_key)), Some(Box::new(move || vops::sas(&sas_key2)))),
-        Operation { name: "sha256 1 MiB", c: Box::new(cops::sha256), vodozemac: None, bytes: 1 << 20 },
+        Operation { name: "sha256 1 MiB", c: Box::new(cops::sha256), vodozemac: None, bytes: 1 << 20, floor: Some(raw::Floor::Sha256) },
     ]);
     ops
 }
@@ -258,7 +265,7 @@ fn parse_args() -> Result<Args, String> {
         implementation: None,
         calls: None,
         ours: root.join("target/release/libolm.so"),
-        libolm: PathBuf::from("/usr/lib/x86_64-linux-gnu/libolm.so.3"),
+        libolm: PathBuf::from(difftest::REFERENCE),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -295,6 +302,7 @@ fn main() {
     println!("ours:   {} (version {})", args.ours.display(), capi::version(ours));
     println!("libolm: {} (version {})", args.libolm.display(), capi::version(libolm));
     println!("vodozemac 0.11 (linked in)");
+    raw::print_cpu();
     println!("mode: {}; each cell is the median of {} interleaved batches of ~{} ms of this thread's CPU time\n", if args.quick { "quick" } else { "full" }, budget.batches, budget.batch_ns / 1e6);
 
     let mut failures = Vec::new();
@@ -340,7 +348,7 @@ fn main() {
                 _ => {}
             }
         }
-        rows.push((op.name, op.bytes, cells));
+        rows.push((op.name, op.bytes, op.floor, cells));
     }
 
     if let Some(calls) = args.calls {
@@ -350,7 +358,7 @@ fn main() {
     println!("| operation | ours | libolm | vodozemac | libolm/ours | vodozemac/ours |");
     println!("|---|---:|---:|---:|---:|---:|");
     let (mut vs_libolm, mut vs_vodozemac) = (Vec::new(), Vec::new());
-    for (name, _, cells) in &rows {
+    for (name, _, _, cells) in &rows {
         let r_libolm = ratio(&cells[1], &cells[0]);
         let r_vodozemac = ratio(&cells[2], &cells[0]);
         vs_libolm.extend(r_libolm);
@@ -368,25 +376,44 @@ fn main() {
     let show_mean = |v: &[f64]| geometric_mean(v).map(|g| format!("**{g:.2}x** ({} ops)", v.len())).unwrap_or_else(|| "—".into());
     println!("| **geometric mean** | | | | {} | {} |", show_mean(&vs_libolm), show_mean(&vs_vodozemac));
 
-    if rows.iter().all(|(_, bytes, _)| *bytes <= 1024) {
-        return finish(&failures);
+    if rows.iter().any(|(_, _, floor, _)| floor.is_some()) {
+        print_floors(&rows, budget);
     }
-    println!("\nBulk throughput against this machine's raw primitives (same aes/cbc/hmac/sha2 crates):");
-    let baseline = raw::measure(budget);
-    baseline.print();
-    for (name, bytes, cells) in &rows {
-        if let (true, Cell::Time(ns)) = (*bytes > 1024, &cells[0]) {
-            let rate = *bytes as f64 / ns * 1e3; // MB/s
-            let (reference, label) = if name.starts_with("sha256") {
-                (baseline.sha256_mb_s, "raw SHA-256")
-            } else {
-                (baseline.aes_cbc_hmac_mb_s, "raw AES-256-CBC + HMAC-SHA-256")
-            };
-            println!("  ours, {name}: {rate:.0} MB/s = {:.0}% of {label}", 100.0 * rate / reference);
-        }
-    }
-
     finish(&failures);
+}
+
+type Row = (&'static str, usize, Option<raw::Floor>, [Cell; 3]);
+
+/// Each bulk operation against the sum of its primitives' raw costs, measured now with the same
+/// crates (the floor: what it would cost if it did nothing else), and the ratio to it.
+fn print_floors(rows: &[Row], budget: Budget) {
+    println!("\nBulk operations against the sum of their primitives' raw costs on this machine (same crates; the floor):");
+    println!("| operation | ours | vodozemac | floor | ours/floor | vodozemac/floor | floor made of |");
+    println!("|---|---:|---:|---:|---:|---:|---|");
+    let mut primitives: Vec<(usize, raw::Primitives)> = Vec::new();
+    for (name, _, floor, cells) in rows {
+        let Some(floor) = floor else { continue };
+        let (cost, detail) = match floor.size() {
+            Some(size) => {
+                if !primitives.iter().any(|(n, _)| *n == size) {
+                    primitives.push((size, raw::measure_primitives(size, budget)));
+                }
+                let p = &primitives.iter().find(|(n, _)| *n == size).expect("just measured").1;
+                floor.cost(p)
+            }
+            None => (raw::sha256_1mib(budget), "SHA-256".into()),
+        };
+        let against = |cell: &Cell| match cell {
+            Cell::Time(t) => (format_time(*t), format!("{:.2}x", t / cost)),
+            _ => (format_cell(cell), String::new()),
+        };
+        let ((ours, ours_ratio), (vodozemac, vodozemac_ratio)) = (against(&cells[0]), against(&cells[2]));
+        println!("| {name} | {ours} | {vodozemac} | {} | {ours_ratio} | {vodozemac_ratio} | {detail} |", format_time(cost));
+    }
+    if rows.iter().any(|(_, _, floor, _)| matches!(floor, Some(raw::Floor::MegolmEncrypt(_)))) {
+        let sha512 = raw::sha512_64kib(budget);
+        println!("  (raw SHA-512 of 64 KiB: {}, {:.0} MB/s: the signature's hash, no SHA-512 instructions on x86)", format_time(sha512), 65536.0 / sha512 * 1e3);
+    }
 }
 
 fn finish(failures: &[String]) {

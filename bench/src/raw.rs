@@ -1,77 +1,270 @@
-//! This machine's raw rates for the primitives under bulk Megolm and sha256, measured with the
-//! same crates (and so the same AES-NI / SHA-NI code paths) our library uses.
+//! This machine's raw costs for the primitives under the bulk operations, measured with the same
+//! crates (and so the same AES-NI / VAES / SHA-NI / AVX2 code paths) our library uses, and the
+//! floor they add up to for each bulk operation: what the operation could cost if it did nothing
+//! but its primitives.
 
-use aes::cipher::{BlockModeEncrypt, KeyIvInit};
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use base64::Engine;
+use ed25519_dalek::{Signer, SigningKey};
 use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256, Sha512};
 
 use crate::{Budget, Step};
 
-pub struct Baseline {
-    pub aes_cbc_hmac_mb_s: f64,
-    pub aes_cbc_mb_s: f64,
-    pub hmac_mb_s: f64,
-    pub sha256_mb_s: f64,
-    pub sha512_mb_s: f64,
+/// The CPU model and the features that pick the primitives' code paths.
+pub fn print_cpu() {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name") || l.starts_with("Model") || l.starts_with("CPU part"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let family = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
+        let field = |name: &str| {
+            info.lines().find(|l| l.split(':').next().map(str::trim) == Some(name)).and_then(|l| l.split(':').nth(1)).map(|v| v.trim().to_owned())
+        };
+        Some(format!(", family {} model {}", field("cpu family")?, field("model")?))
+    });
+    println!("cpu: {model}{} ({}, {} logical CPUs)", family.unwrap_or_default(), std::env::consts::ARCH, std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!("cpu features (+ detected, - absent): {}", features().join(" "));
+    println!("  so: {}", backends());
 }
 
-const SIZE: usize = 65536;
+/// Which code paths the crates pick from those features (the aes crate's and sha2's run-time
+/// choice; curve25519-dalek's AVX2 backend, its AVX-512 IFMA one being a build-time option).
+#[cfg(target_arch = "x86_64")]
+fn backends() -> String {
+    let aes = if is_x86_feature_detected!("vaes") && is_x86_feature_detected!("avx512f") {
+        "VAES-512"
+    } else if is_x86_feature_detected!("vaes") {
+        "VAES-256"
+    } else if is_x86_feature_detected!("aes") {
+        "AES-NI"
+    } else {
+        "software (bitsliced)"
+    };
+    let sha256 = if is_x86_feature_detected!("sha") { "SHA-NI" } else { "software" };
+    let curve = if is_x86_feature_detected!("avx2") { "AVX2" } else { "serial" };
+    format!("AES {aes}, SHA-256 {sha256}, SHA-512 software (AVX2 message schedule), curve25519-dalek {curve}")
+}
 
-fn rate(mut step: Step, bytes: usize, budget: Budget) -> f64 {
+#[cfg(not(target_arch = "x86_64"))]
+fn backends() -> String {
+    "see the features above (aarch64: AES and SHA-2 instructions when present; curve25519-dalek serial)".into()
+}
+
+#[cfg(target_arch = "x86_64")]
+fn features() -> Vec<String> {
+    let mut found = Vec::new();
+    macro_rules! check {
+        ($($f:tt),*) => {$(
+            found.push(format!("{}{}", if is_x86_feature_detected!($f) { "+" } else { "-" }, $f));
+        )*};
+    }
+    // AES: aes (AES-NI), vaes + avx512f (the aes crate's VAES-512 backend), vaes (VAES-256).
+    // SHA-256: sha (SHA-NI). SHA-512: avx2 (no SHA-512 instructions on these CPUs).
+    // Curve25519: avx2 (dalek's vector backend); avx512ifma only if dalek is built for it.
+    check!("aes", "pclmulqdq", "vaes", "vpclmulqdq", "avx2", "avx512f", "avx512vl", "avx512ifma", "sha", "bmi2", "adx");
+    found
+}
+
+#[cfg(target_arch = "aarch64")]
+fn features() -> Vec<String> {
+    let mut found = Vec::new();
+    macro_rules! check {
+        ($($f:tt),*) => {$(
+            found.push(format!("{}{}", if std::arch::is_aarch64_feature_detected!($f) { "+" } else { "-" }, $f));
+        )*};
+    }
+    check!("neon", "aes", "pmull", "sha2", "sha3");
+    found
+}
+
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+fn features() -> Vec<String> {
+    vec!["(no run-time detection on this architecture: portable code paths)".into()]
+}
+
+/// CPU nanoseconds per call of `step`: the median of the budget's batches.
+fn time(mut step: Step, budget: Budget) -> f64 {
     let iterations = crate::calibrate(&mut step, budget).expect("raw primitives cannot fail");
     let mut samples: Vec<f64> = (0..budget.batches).map(|_| crate::time_batch(&mut step, iterations).expect("raw")).collect();
-    bytes as f64 / crate::median(&mut samples) * 1e3
+    crate::median(&mut samples)
 }
 
-fn aes_cbc(buffer: &mut [u8]) {
-    let key = [7u8; 32];
-    let iv = [9u8; 16];
-    let encryptor = cbc::Encryptor::<aes::Aes256>::new(&key.into(), &iv.into());
-    let out = encryptor.encrypt_padded::<cbc::cipher::block_padding::Pkcs7>(buffer, SIZE).expect("room for padding");
-    std::hint::black_box(out);
+/// Raw nanoseconds per call of each primitive at one payload size.
+pub struct Primitives {
+    pub aes_cbc_encrypt: f64,
+    pub aes_cbc_decrypt: f64,
+    pub hmac_sha256: f64,
+    /// Ed25519 signing of the message: two SHA-512 passes over it and one fixed-base scalar
+    /// multiplication (ed25519-dalek, the code vodozemac runs).
+    pub ed25519_sign: f64,
+    /// Strict Ed25519 verification: one SHA-512 pass and a double-base multiplication.
+    pub ed25519_verify: f64,
+    /// The `base64` crate's table codec over the whole message.
+    pub base64_encode: f64,
+    pub base64_decode: f64,
 }
 
-fn hmac(data: &[u8]) {
-    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&[3u8; 32]).expect("any key length");
-    mac.update(data);
-    std::hint::black_box(mac.finalize());
-}
+const KEY: [u8; 32] = [7; 32];
+const IV: [u8; 16] = [9; 16];
 
-pub fn measure(budget: Budget) -> Baseline {
-    let data = crate::payload(SIZE + 16);
-    let mut buffer = data.clone();
-    let aes_cbc_hmac = rate(Box::new(move || {
-        aes_cbc(&mut buffer);
-        hmac(&buffer);
-        Ok(())
-    }), SIZE, budget);
-    let mut buffer = data.clone();
-    let aes_cbc_mb_s = rate(Box::new(move || {
-        aes_cbc(&mut buffer);
-        Ok(())
-    }), SIZE, budget);
+/// Measures every primitive on a payload of `size` bytes: AES and HMAC over the padded
+/// ciphertext, the signature and base64 over a whole message (ciphertext, about 24 bytes of
+/// header and MAC, and the 64-byte signature).
+pub fn measure_primitives(size: usize, budget: Budget) -> Primitives {
+    let padded = size + 16 - size % 16;
+    let message_len = padded + 24 + 64;
+    let data = crate::payload(message_len);
+    let mut buffer = data[..padded].to_vec();
+    let aes_cbc_encrypt = time(
+        Box::new(move || {
+            let (blocks, _) = aes::Block::slice_as_chunks_mut(&mut buffer);
+            cbc::Encryptor::<aes::Aes256Enc>::new(&KEY.into(), &IV.into()).encrypt_blocks(blocks);
+            std::hint::black_box(&buffer);
+            Ok(())
+        }),
+        budget,
+    );
+    let mut buffer = data[..padded].to_vec();
+    let aes_cbc_decrypt = time(
+        Box::new(move || {
+            let (blocks, _) = aes::Block::slice_as_chunks_mut(&mut buffer);
+            cbc::Decryptor::<aes::Aes256Dec>::new(&KEY.into(), &IV.into()).decrypt_blocks(blocks);
+            std::hint::black_box(&buffer);
+            Ok(())
+        }),
+        budget,
+    );
     let d = data.clone();
-    let hmac_mb_s = rate(Box::new(move || {
-        hmac(&d[..SIZE]);
-        Ok(())
-    }), SIZE, budget);
-    let big = crate::payload(1 << 20);
-    let sha256_mb_s = rate(Box::new(move || {
-        std::hint::black_box(Sha256::digest(&big));
-        Ok(())
-    }), 1 << 20, budget);
-    let sha512_mb_s = rate(Box::new(move || {
-        std::hint::black_box(Sha512::digest(&data[..SIZE]));
-        Ok(())
-    }), SIZE, budget);
-    Baseline { aes_cbc_hmac_mb_s: aes_cbc_hmac, aes_cbc_mb_s, hmac_mb_s, sha256_mb_s, sha512_mb_s }
+    let hmac_sha256 = time(
+        Box::new(move || {
+            let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&KEY).expect("any key length");
+            mac.update(&d[..padded + 16]);
+            std::hint::black_box(mac.finalize());
+            Ok(())
+        }),
+        budget,
+    );
+    let signing_key = SigningKey::from_bytes(&KEY);
+    let verifying_key = signing_key.verifying_key();
+    let signed = data[..message_len - 64].to_vec();
+    let signature = signing_key.sign(&signed);
+    let s = signed.clone();
+    let ed25519_sign = time(
+        Box::new(move || {
+            std::hint::black_box(signing_key.sign(&s));
+            Ok(())
+        }),
+        budget,
+    );
+    let s = signed.clone();
+    let ed25519_verify = time(
+        Box::new(move || {
+            verifying_key.verify_strict(&s, &signature).map_err(|e| e.to_string())
+        }),
+        budget,
+    );
+    let engine = &base64::engine::general_purpose::STANDARD_NO_PAD;
+    let mut encoded = vec![0u8; message_len.div_ceil(3) * 4];
+    let d = data.clone();
+    let base64_encode = time(
+        Box::new(move || {
+            let n = engine.encode_slice(&d, &mut encoded).map_err(|e| e.to_string())?;
+            std::hint::black_box(&encoded[..n]);
+            Ok(())
+        }),
+        budget,
+    );
+    let text = engine.encode(&data);
+    let mut decoded = vec![0u8; message_len + 3];
+    let base64_decode = time(
+        Box::new(move || {
+            let n = engine.decode_slice(&text, &mut decoded).map_err(|e| e.to_string())?;
+            std::hint::black_box(&decoded[..n]);
+            Ok(())
+        }),
+        budget,
+    );
+    Primitives { aes_cbc_encrypt, aes_cbc_decrypt, hmac_sha256, ed25519_sign, ed25519_verify, base64_encode, base64_decode }
 }
 
-impl Baseline {
-    pub fn print(&self) {
-        println!("  raw AES-256-CBC encrypt + HMAC-SHA-256, 64 KiB: {:.0} MB/s", self.aes_cbc_hmac_mb_s);
-        println!("  raw AES-256-CBC encrypt alone: {:.0} MB/s; HMAC-SHA-256 alone: {:.0} MB/s", self.aes_cbc_mb_s, self.hmac_mb_s);
-        println!("  raw SHA-256 (1 MiB): {:.0} MB/s; SHA-512 (64 KiB, no hardware help on x86): {:.0} MB/s", self.sha256_mb_s, self.sha512_mb_s);
-        println!("  (a Megolm message is also Ed25519-signed: two SHA-512 passes to sign, one to verify)");
+/// Raw SHA-256 of 1 MiB, nanoseconds.
+pub fn sha256_1mib(budget: Budget) -> f64 {
+    let big = crate::payload(1 << 20);
+    time(
+        Box::new(move || {
+            std::hint::black_box(Sha256::digest(&big));
+            Ok(())
+        }),
+        budget,
+    )
+}
+
+/// Raw SHA-512 of 64 KiB, nanoseconds (for the record: the signature's hash, in software).
+pub fn sha512_64kib(budget: Budget) -> f64 {
+    let data = crate::payload(65536);
+    time(
+        Box::new(move || {
+            std::hint::black_box(Sha512::digest(&data));
+            Ok(())
+        }),
+        budget,
+    )
+}
+
+/// The primitives a bulk operation is made of.
+#[derive(Clone, Copy)]
+pub enum Floor {
+    /// AES-256-CBC encrypt + HMAC-SHA-256 + Ed25519 sign (two SHA-512 passes) + base64 encode.
+    MegolmEncrypt(usize),
+    /// base64 decode + Ed25519 verify (one SHA-512 pass) + HMAC-SHA-256 + AES-256-CBC decrypt.
+    MegolmDecrypt(usize),
+    /// One Olm message each way's symmetric part: AES-CBC encrypt + HMAC + base64 encode, then
+    /// base64 decode + HMAC + AES-CBC decrypt (the chain-key HMACs and HKDF left out).
+    OlmOneDirection(usize),
+    /// SHA-256 of 1 MiB (and base64 of its 32 bytes, negligible).
+    Sha256,
+}
+
+impl Floor {
+    pub fn size(self) -> Option<usize> {
+        match self {
+            Floor::MegolmEncrypt(n) | Floor::MegolmDecrypt(n) | Floor::OlmOneDirection(n) => Some(n),
+            Floor::Sha256 => None,
+        }
+    }
+
+    /// The floor in nanoseconds and how it is made up.
+    pub fn cost(self, p: &Primitives) -> (f64, String) {
+        let parts: Vec<(&str, f64)> = match self {
+            Floor::MegolmEncrypt(_) => vec![
+                ("AES-CBC enc", p.aes_cbc_encrypt),
+                ("HMAC", p.hmac_sha256),
+                ("Ed25519 sign", p.ed25519_sign),
+                ("base64 enc", p.base64_encode),
+            ],
+            Floor::MegolmDecrypt(_) => vec![
+                ("base64 dec", p.base64_decode),
+                ("Ed25519 verify", p.ed25519_verify),
+                ("HMAC", p.hmac_sha256),
+                ("AES-CBC dec", p.aes_cbc_decrypt),
+            ],
+            Floor::OlmOneDirection(_) => vec![
+                ("AES-CBC enc", p.aes_cbc_encrypt),
+                ("AES-CBC dec", p.aes_cbc_decrypt),
+                ("HMAC x2", 2.0 * p.hmac_sha256),
+                ("base64 enc", p.base64_encode),
+                ("base64 dec", p.base64_decode),
+            ],
+            Floor::Sha256 => vec![],
+        };
+        let total = parts.iter().map(|(_, t)| t).sum();
+        let detail = parts.iter().map(|(name, t)| format!("{name} {}", crate::format_time(*t))).collect::<Vec<_>>().join(" + ");
+        (total, detail)
     }
 }

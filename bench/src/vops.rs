@@ -104,6 +104,7 @@ pub fn ed25519_verify() -> R<Step> {
     }))
 }
 
+/// Create, then encrypt the first message (see the C version in cops.rs).
 pub fn outbound_session_create() -> R<Step> {
     let alice = Account::new();
     let (bob, fallback) = bob();
@@ -111,8 +112,10 @@ pub fn outbound_session_create() -> R<Step> {
     Ok(Box::new(move || {
         let ik = Curve25519PublicKey::from_base64(&identity_key).map_err(err)?;
         let fk = Curve25519PublicKey::from_base64(&fallback).map_err(err)?;
-        std::hint::black_box(alice.create_outbound_session(SessionConfig::version_1(), ik, fk).map_err(err)?);
-        Ok(())
+        let mut session = alice.create_outbound_session(SessionConfig::version_1(), ik, fk).map_err(err)?;
+        let (t, body) = to_wire(&session.encrypt(PAYLOAD_1K).map_err(err)?);
+        std::hint::black_box(body);
+        ensure(t == 0, "pre-key message")
     }))
 }
 

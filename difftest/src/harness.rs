@@ -265,6 +265,8 @@ pub struct Report {
     pub rng: Rng,
     pub counts: BTreeMap<&'static str, Count>,
     pub skipped: BTreeMap<&'static str, String>,
+    /// How often each named rule for an architecture-dependent libolm answer was applied.
+    pub rules: BTreeMap<&'static str, usize>,
     pub failures: Vec<String>,
     /// Set when "ours" is another copy of libolm (to check the scenarios themselves): then the
     /// deliberate differences are expected to be none, and the inputs on which libolm reads or
@@ -277,7 +279,7 @@ const MAX_PRINTED: usize = 40;
 
 impl Report {
     pub fn new(seed: u64) -> Report {
-        Report { rng: Rng::new(seed), counts: BTreeMap::new(), skipped: BTreeMap::new(), failures: Vec::new(), ours_is_libolm: false }
+        Report { rng: Rng::new(seed), counts: BTreeMap::new(), skipped: BTreeMap::new(), rules: BTreeMap::new(), failures: Vec::new(), ours_is_libolm: false }
     }
 
     /// Records one check.
@@ -322,6 +324,11 @@ impl Report {
         let [a, b] = sides;
         let outs = [f(0, a), f(1, b)];
         self.same(family, label, outs)
+    }
+
+    /// Counts the applications of a named rule (reported, so a rule that never applies shows).
+    pub fn rule(&mut self, name: &'static str, applied: usize) {
+        *self.rules.entry(name).or_default() += applied;
     }
 
     /// A deliberate difference: `expected` must hold of (libolm's outcome, ours).

@@ -48,6 +48,9 @@ fn main() -> ExitCode {
     for (family, why) in &report.skipped {
         println!("  {family:<8} skipped: {why}");
     }
+    for (rule, applied) in &report.rules {
+        println!("  rule {rule}: applied {applied} times");
+    }
     for failure in &report.failures {
         println!("FAIL {failure}");
     }

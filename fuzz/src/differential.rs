@@ -1,7 +1,7 @@
 //! Differential fuzzing against libolm: the shared part of the `diff_*` targets.
 //!
 //! Every input runs through both libraries in one process: Debian's libolm
-//! (/usr/lib/x86_64-linux-gnu/libolm.so.3, loaded by path with RTLD_LOCAL through difftest's
+//! (/usr/lib/<multiarch>/libolm.so.3, difftest::REFERENCE, loaded by path with RTLD_LOCAL through difftest's
 //! function tables) and ours, linked into the fuzz binary (the `olm` crate, built with
 //! AddressSanitizer by cargo-fuzz). Both get the same bytes; the target fails on any
 //! difference in return value, error code and string, output bytes, or state afterwards (both

@@ -6,7 +6,11 @@
 #   cross.sh test ARCH    also builds the differential harness and the C tests (tests/c) for ARCH,
 #                         then runs both under qemu-user in a Debian bookworm root that holds
 #                         bookworm's own libolm3 3.2.13 of ARCH as the reference
-#   cross.sh shell ARCH   a shell in that root with the checkout mounted (for a closer look)
+#   cross.sh python ARCH  python_tests/ in an emulated Debian bookworm root of ARCH itself (its
+#                         own python3, gcc and python3-olm, run under qemu-user), both ways: Debian's
+#                         python3-olm with our library in place of libolm.so.3, and python-olm's
+#                         package over our own `_libolm` CFFI module, built there from our headers
+#   cross.sh shell ARCH   a shell in the emulation root with the checkout mounted
 #
 # ARCH is Debian's name (packaging/cross/arch.sh list). One mechanism serves every architecture:
 # - Rust: Debian sid's rustc and cargo with libstd-rust-dev of each architecture, in a root made
@@ -30,9 +34,9 @@ cd "$top"
 . packaging/cross/arch.sh
 . packaging/debian-root.sh
 
-usage() { echo "usage: cross.sh build|test|shell ARCH   (ARCH: $ARCHES)" >&2; exit 2; }
+usage() { echo "usage: cross.sh build|test|python|shell ARCH   (ARCH: $ARCHES)" >&2; exit 2; }
 action="${1:-}" arch="${2:-}"
-case "$action" in build|test|shell) ;; *) usage ;; esac
+case "$action" in build|test|python|shell) ;; *) usage ;; esac
 # amd64 builds too (for glibc 2.17, as the wheel wants); its tests are the native ones.
 case " $ARCHES amd64 " in *" $arch "*) ;; *) usage ;; esac
 [ "$arch" != amd64 ] || [ "$action" = build ] || { echo "cross: amd64 is tested natively (make test)" >&2; exit 2; }
@@ -43,6 +47,7 @@ fi
 
 triple="$(arch_field "$arch" triple)" multiarch="$(arch_field "$arch" multiarch)"
 qemu="$(arch_field "$arch" qemu)" floor="$(arch_field "$arch" floor)"
+test_glibc=2.36  # bookworm's, the emulation root's
 out="target/$triple/release"
 toolchain="${CROSS_TOOLCHAIN:-debian}"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
@@ -72,14 +77,16 @@ mount_checkout() {
 # library, so without this the library (and the wheels carrying it) would differ by checkout path.
 remap() { printf -- '--remap-path-prefix=%s=/olm-rs\x1f--remap-path-prefix=%s=/cargo' "$top" "$1"; }
 
-# cargo for ARCH, with zig linking for glibc $floor; output in target/cross/<toolchain>.
+# cargo for ARCH, with zig linking for the glibc version GLIBC; output in target/cross/<toolchain>.
+#   cross_cargo GLIBC CARGO-ARGS...
 cross_cargo() {
+  local glibc="$1"; shift
   local target_dir="$top/target/cross/$toolchain-build"
   if [ "$toolchain" = rustup ]; then
     rustup target add "$triple" >/dev/null
     PATH="$zig_dir:$tools/bin:$PATH" CARGO_TARGET_DIR="$target_dir" \
       CARGO_ENCODED_RUSTFLAGS="$(remap "$(realpath "$cargo_home")")" \
-      cargo zigbuild --locked --offline --release --target "$triple.$floor" "$@"
+      cargo zigbuild --locked --offline --release --target "$triple.$glibc" "$@"
     return
   fi
   [ "$toolchain" = debian ] || { echo "cross: CROSS_TOOLCHAIN is debian or rustup" >&2; exit 2; }
@@ -88,18 +95,19 @@ cross_cargo() {
   debian_root "$rootfs" sid "$arches" "$packages"
   mount_checkout "$rootfs"
   mkdir -p "$rootfs/opt/zig" "$rootfs/opt/bin" "$rootfs/opt/cargo-home/registry" "$cargo_home/registry"
-  mountpoint -q "$rootfs/opt/zig" || mount --bind -o ro "$zig_dir" "$rootfs/opt/zig"
+  # Writable: cargo-zigbuild adds a header to zig's glibc sources for some targets (armv7).
+  mountpoint -q "$rootfs/opt/zig" || mount --bind "$zig_dir" "$rootfs/opt/zig"
   [ -e "$rootfs/opt/bin/cargo-zigbuild" ] || touch "$rootfs/opt/bin/cargo-zigbuild"
   mountpoint -q "$rootfs/opt/bin/cargo-zigbuild" || mount --bind -o ro "$tools/bin/cargo-zigbuild" "$rootfs/opt/bin/cargo-zigbuild"
   mountpoint -q "$rootfs/opt/cargo-home/registry" || mount --bind "$cargo_home/registry" "$rootfs/opt/cargo-home/registry"
   chroot "$rootfs" /usr/bin/env -i HOME=/root LC_ALL=C.UTF-8 PATH=/opt/zig:/opt/bin:/usr/bin:/bin \
     CARGO_HOME=/opt/cargo-home CARGO_TARGET_DIR="$target_dir" CARGO_ENCODED_RUSTFLAGS="$(remap /opt/cargo-home)" \
     sh -c 'cd "$1" && shift && exec cargo zigbuild --locked --offline --release "$@"' sh "$top" \
-    --target "$triple.$floor" "$@"
+    --target "$triple.$glibc" "$@"
 }
 
 build_library() {
-  cross_cargo -p olm --lib
+  cross_cargo "$floor" -p olm --lib
   mkdir -p "$out"
   local built="target/cross/$toolchain-build/$triple/release"
   cp "$built/libolm.so" "$built/libolm.a" "$out/"
@@ -108,17 +116,21 @@ build_library() {
     "needs glibc $(objdump -T "$out/libolm.so" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)"
 }
 
+# binfmt_misc, mounted, with qemu-user registered for ARCH (nothing to do where the kernel runs it).
+register_emulator() {
+  [ "$qemu" != native ] || return 0
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  update-binfmts --enable "qemu-$qemu" 2>/dev/null || true
+  grep -q '^flags: .*F' "/proc/sys/fs/binfmt_misc/qemu-$qemu" 2>/dev/null ||
+    { echo "cross: qemu-$qemu is not registered with binfmt_misc (flag F); install qemu-user-static and binfmt-support (make test-deps)" >&2; exit 1; }
+}
+
 # The emulation root: amd64 with every foreign architecture's libc6 and Debian's libolm3 3.2.13.
 emulation_root() {
   local rootfs="$top/target/cross/bookworm" packages="" a arches=amd64
   for a in $ARCHES; do packages="$packages${packages:+,}libolm3:$a"; arches="$arches,$a"; done
   debian_root "$rootfs" bookworm "$arches" "$packages"
-  if [ "$qemu" != native ]; then
-    [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-    update-binfmts --enable "qemu-$qemu" 2>/dev/null || true
-    grep -q '^flags: .*F' "/proc/sys/fs/binfmt_misc/qemu-$qemu" 2>/dev/null ||
-      { echo "cross: qemu-$qemu is not registered with binfmt_misc (flag F); install qemu-user-static and binfmt-support (make test-deps)" >&2; exit 1; }
-  fi
+  register_emulator
   mount_checkout "$rootfs"
   emulated=(chroot "$rootfs" /usr/bin/env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin)
 }
@@ -129,19 +141,50 @@ build)
   ;;
 test)
   build_library
-  cross_cargo -p difftest --bin difftest
+  # Test programs need only the emulation root's glibc (bookworm's 2.36), not the library's
+  # floor (on ppc64el zig's libunwind needs 2.32 for an executable).
+  cross_cargo "$test_glibc" -p difftest --bin difftest
   cp "target/cross/$toolchain-build/$triple/release/difftest" "$out/"
+  # The same soname and exported symbols as the native build: exactly libolm's 150 functions.
+  status=0
+  bash tests/abi/exports.sh "$out" || status=1
   emulation_root
   echo "cross: testing $arch ($triple) in target/cross/bookworm, $([ "$qemu" = native ] && echo "natively (this kernel runs it)" || echo "under qemu-$qemu")"
   "${emulated[@]}" dpkg --verify "libolm3:$arch"
   echo "cross: the reference is $("${emulated[@]}" dpkg-query -W -f='${Package}:${Architecture} ${Version}' "libolm3:$arch"), unmodified"
-  # The test programs need only the root's glibc (bookworm's), not the library's floor.
   zig_target="${multiarch/#i386/x86}"
-  status=0
   make --no-print-directory -C tests/c run OUT="$top/build-out/c-$arch" LIBDIR="$top/$out" \
-    MULTIARCH="$multiarch" CC="$zig_dir/zig cc -target $zig_target.2.36" \
+    MULTIARCH="$multiarch" CC="$zig_dir/zig cc -target $zig_target.$test_glibc" \
     STATIC_LIBS="-lunwind -lpthread -lm" RUNNER="${emulated[*]}" || status=1
   "${emulated[@]}" "$top/$out/difftest" --ours "$top/$out/libolm.so" || status=1
+  exit "$status"
+  ;;
+python)
+  build_library
+  register_emulator
+  # A root of ARCH alone: its maintainer scripts and every program in it run under qemu-user.
+  rootfs="$top/target/cross/bookworm-$arch"
+  debian_root "$rootfs" bookworm "$arch" "python3,python3-olm,python3-pytest,python3-cffi,python3-dev,gcc,libc6-dev"
+  mount_checkout "$rootfs"
+  pyolm_wheel="${PYOLM_WHEEL:?cross.sh python: PYOLM_WHEEL, the pinned python-olm release (make sets it)}"
+  site="build-out/python-$arch"
+  rm -rf "$site" && mkdir -p "$site/share"
+  # The release, where the root sees it (under the checkout).
+  cp "$pyolm_wheel" "$site/share/" && pyolm_wheel="$top/$site/share/$(basename "$pyolm_wheel")"
+  ln -sf libolm.so "$out/libolm.so.3"
+  mkdir -p "$site/tmp"  # beside the output: build_libolm.py moves its module out of TMPDIR
+  inroot=(chroot "$rootfs" /usr/bin/env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin HOME=/root TMPDIR="$top/$site/tmp"
+    OLM_LIBRARY="$top/$out/libolm.so" OLM_PYTHON_README="$top/$site/share/README.md")
+  "${inroot[@]}" sh -c 'cd "$1" && shift && exec "$@"' sh "$top" python3 cffi_build/unpack_python_olm.py \
+    "$pyolm_wheel" "$site" "$site/share/README.md"
+  "${inroot[@]}" sh -c 'cd "$1" && shift && exec "$@"' sh "$top" python3 cffi_build/build_libolm.py \
+    --libdir "$out" --out "$site"
+  echo "cross: python_tests on $arch: Debian's python3-olm with our library as libolm.so.3"
+  status=0
+  "${inroot[@]}" LD_LIBRARY_PATH="$top/$out" sh -c 'cd "$1" && exec python3 -m pytest -q -p no:cacheprovider python_tests' sh "$top" || status=1
+  echo "cross: python_tests on $arch: python-olm's package over our own _libolm"
+  "${inroot[@]}" PYTHONPATH="$top/$site" OLM_PYOLM_WHEEL="$pyolm_wheel" \
+    sh -c 'cd "$1" && exec python3 -m pytest -q -rs -p no:cacheprovider python_tests' sh "$top" || status=1
   exit "$status"
   ;;
 shell)

@@ -213,6 +213,53 @@ pub fn decode_in_place(buffer: &mut [u8]) -> Option<usize> {
     Some(len)
 }
 
+/// libolm's decoding table: the value of a character (masked to 7 bits), 0xff outside the
+/// alphabet. Only for public data (see [`decode_public_in_place`]); built from [`decode_char`],
+/// so both decoders agree by construction (and a test checks every byte value).
+const PUBLIC_DECODE_TABLE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = decode_char_const(c as u8);
+        c += 1;
+    }
+    table
+};
+
+/// [`decode_char`] as a `const fn`, for building the table.
+const fn decode_char_const(c: u8) -> u8 {
+    let c = c & 0x7f;
+    match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => 0xff,
+    }
+}
+
+/// [`decode_in_place`] for public data only (message ciphertexts, their MACs and signatures):
+/// the same result bit for bit, by table lookups indexed by the input in one pass, which is not
+/// constant time. Secrets (pickles, keys, session exports) go through [`decode_in_place`].
+pub fn decode_public_in_place(buffer: &mut [u8]) -> Option<usize> {
+    let len = decoded_len(buffer.len())?;
+    let t = |c: u8| PUBLIC_DECODE_TABLE[c as usize] as u32;
+    let quads = buffer.len() / 4;
+    for k in 0..quads {
+        // Quad k is read before its three bytes are written at 3k, which is at or before 4k.
+        let q: [u8; 4] = buffer[4 * k..4 * k + 4].try_into().expect("four bytes");
+        let v = t(q[0]) << 18 | t(q[1]) << 12 | t(q[2]) << 6 | t(q[3]);
+        buffer[3 * k..3 * k + 3].copy_from_slice(&v.to_be_bytes()[1..]);
+    }
+    let mut rest = [0u8; 3];
+    let r = buffer.len() - 4 * quads;
+    rest[..r].copy_from_slice(&buffer[4 * quads..]);
+    let values = rest.map(|c| PUBLIC_DECODE_TABLE[c as usize]);
+    pack_values(&values[..r], &mut buffer[3 * quads..]);
+    Some(len)
+}
+
 /// Decodes into a fixed-size array when the input decodes to exactly `N` bytes.
 pub fn decode_array<const N: usize>(input: &[u8]) -> Option<[u8; N]> {
     if decoded_len(input.len())? != N {
@@ -295,13 +342,28 @@ mod tests {
         }
     }
 
+    /// Decodes with every decoder (into a buffer, in place, and the public table path) and
+    /// checks that they agree.
     fn decode_vec(input: &[u8]) -> Option<Vec<u8>> {
+        let public = {
+            let mut in_place = input.to_vec();
+            decode_public_in_place(&mut in_place).map(|n| in_place[..n].to_vec())
+        };
         let mut out = vec![0u8; decoded_len(input.len())?];
         decode(input, &mut out)?;
         let mut in_place = input.to_vec();
         let n = decode_in_place(&mut in_place)?;
         assert_eq!(&in_place[..n], &out[..]);
+        assert_eq!(public.as_deref(), Some(&out[..]));
         Some(out)
+    }
+
+    #[test]
+    fn public_table_is_the_constant_time_mapping() {
+        for c in 0..=255u8 {
+            assert_eq!(PUBLIC_DECODE_TABLE[c as usize], decode_char(c), "byte {c}");
+        }
+        assert_eq!(decode_public_in_place(&mut [b'A'; 5]), None);
     }
 
     #[test]

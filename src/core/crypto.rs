@@ -2,8 +2,8 @@
 //!
 //! Every secret lives in a type that wipes itself on drop.
 
-use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
-use aes::Aes256;
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyInit, KeyIvInit};
+use aes::{Aes256Dec, Aes256Enc};
 use curve25519_dalek::{EdwardsPoint, Scalar};
 use ed25519_dalek::hazmat::ExpandedSecretKey;
 use hmac::{Hmac, Mac};
@@ -52,7 +52,7 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 /// the secrets marked undefined (tests/ct). Does nothing outside valgrind.
 #[inline(always)]
 pub fn declassify<T: Copy>(mut value: T) -> T {
-    crate::ffi::valgrind::declassify(&mut value);
+    crate::valgrind::declassify(&mut value);
     value
 }
 
@@ -103,6 +103,51 @@ pub fn shared_secret(private_key: &[u8; 32], their_public_key: &[u8; 32]) -> Opt
     } else {
         Some(secret)
     }
+}
+
+/// The u-coordinates of the points of small order on Curve25519 and its twist, as X25519 reads
+/// them (bit 255 ignored): 0 and 1 (also encoded non-canonically as p and p + 1), p - 1, and the
+/// two of order 8. X25519 of one of these is zero for every private key, and of any other
+/// u-coordinate never (a clamped scalar is a multiple of the cofactor and smaller than both
+/// large prime orders), so this list decides exactly what [`shared_secret`] refuses.
+const LOW_ORDER_U: [[u8; 32]; 7] = [
+    [0; 32],
+    {
+        let mut u = [0u8; 32];
+        u[0] = 1;
+        u
+    },
+    [
+        0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09,
+        0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00,
+    ],
+    [
+        0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83, 0xef, 0x5b, 0x04, 0x44,
+        0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57,
+    ],
+    p_plus(-1),
+    p_plus(0),
+    p_plus(1),
+];
+
+/// The little-endian encoding of p + `k` (p = 2^255 - 19), for small `k`.
+const fn p_plus(k: i8) -> [u8; 32] {
+    let mut u = [0xff; 32];
+    u[0] = (0xed_i16 + k as i16) as u8;
+    u[31] = 0x7f;
+    u
+}
+
+/// Whether X25519 with `public_key` is non-contributory (zero) for every private key, found
+/// without a scalar multiplication. The key is public, the answer too.
+pub fn is_low_order(public_key: &[u8; 32]) -> bool {
+    let mut u = *public_key;
+    u[31] &= 0x7f;
+    let mut found = subtle::Choice::from(0);
+    for low in &LOW_ORDER_U {
+        found |= u.ct_eq(low);
+    }
+    declassify(bool::from(found))
 }
 
 /// An Ed25519 key pair in libolm's form: the public key and the 64-byte expanded private key
@@ -213,16 +258,10 @@ pub fn aes256_cbc_encrypt_in_place(key: &[u8; 32], iv: &[u8; 16], buffer: &mut [
     debug_assert_eq!(buffer.len(), aes_cbc_ciphertext_len(plaintext_length));
     let pad = (buffer.len() - plaintext_length) as u8;
     buffer[plaintext_length..].fill(pad);
-    let cipher = Aes256::new(key.into());
+    // One call for the whole message: the backend (e.g. VAES's broadcast round keys) is set up
+    // once, not once per block.
     let (blocks, _) = aes::Block::slice_as_chunks_mut(buffer);
-    let mut chain = *iv;
-    for block in blocks {
-        for (b, c) in block.iter_mut().zip(chain.iter()) {
-            *b ^= c;
-        }
-        cipher.encrypt_block(block);
-        chain.copy_from_slice(block);
-    }
+    cbc::Encryptor::<Aes256Enc>::new(key.into(), iv.into()).encrypt_blocks(blocks);
 }
 
 /// AES-256-CBC with PKCS#7 padding from `input` into `output`, which must hold exactly
@@ -240,27 +279,10 @@ pub fn aes256_cbc_decrypt_in_place(key: &[u8; 32], iv: &[u8; 16], data: &mut [u8
     if data.is_empty() || !data.len().is_multiple_of(AES_BLOCK_LENGTH) {
         return None;
     }
-    let cipher = Aes256::new(key.into());
+    // One call for the whole message: the backend decrypts in its widest batches (64 blocks
+    // with VAES-512, 8 with AES-NI), set up once.
     let (blocks, _) = aes::Block::slice_as_chunks_mut(data);
-    // Decrypt up to 8 blocks at a time (AES-NI pipelines them), then undo the chaining.
-    let mut prev = *iv;
-    let mut i = 0;
-    while i < blocks.len() {
-        let end = (i + 8).min(blocks.len());
-        let mut saved = [[0u8; 16]; 8];
-        for (s, b) in saved.iter_mut().zip(blocks[i..end].iter()) {
-            s.copy_from_slice(b);
-        }
-        cipher.decrypt_blocks(&mut blocks[i..end]);
-        for (k, b) in blocks[i..end].iter_mut().enumerate() {
-            let chain = if k == 0 { prev } else { saved[k - 1] };
-            for (x, c) in b.iter_mut().zip(chain.iter()) {
-                *x ^= c;
-            }
-        }
-        prev = saved[end - i - 1];
-        i = end;
-    }
+    cbc::Decryptor::<Aes256Dec>::new(key.into(), iv.into()).decrypt_blocks(blocks);
     // The padding only tells the plaintext's length, which the caller learns anyway.
     let padding = declassify(*data.last()?) as usize;
     data.len().checked_sub(padding)
@@ -342,6 +364,44 @@ mod tests {
         let pair = Curve25519KeyPair::from_private_key(&alice);
         assert_eq!(pair.public_key[..4], [0x85, 0x20, 0xf0, 0x09]);
         assert!(pair.shared_secret(&[0u8; 32]).is_none());
+    }
+
+    #[test]
+    fn low_order_list_is_what_x25519_refuses() {
+        // The list holds the u-coordinates of the curve's 8-torsion...
+        for point in curve25519_dalek::constants::EIGHT_TORSION {
+            assert!(is_low_order(&point.to_montgomery().to_bytes()));
+        }
+        let private_keys = [[0x5a; 32], [0xff; 32], [0; 32], {
+            let mut k = [0x13u8; 32];
+            k[31] = 0x80;
+            k
+        }];
+        // ... and every entry, with or without bit 255, gives a zero secret for any key.
+        for low in LOW_ORDER_U {
+            for high_bit in [0, 0x80] {
+                let mut u = low;
+                u[31] |= high_bit;
+                assert!(is_low_order(&u));
+                for k in &private_keys {
+                    assert_eq!(x25519(k, &u), [0; 32]);
+                    assert!(shared_secret(k, &u).is_none());
+                }
+            }
+        }
+        // Everything else gives a secret: the neighbours of each entry, and ordinary keys.
+        for low in LOW_ORDER_U {
+            for delta in [1u8, 2, 0x80] {
+                let mut u = low;
+                u[1] ^= delta;
+                assert!(!is_low_order(&u));
+                assert!(shared_secret(&private_keys[0], &u).is_some());
+            }
+        }
+        for seed in 0u8..32 {
+            let public = Curve25519KeyPair::from_private_key(&[seed; 32]).public_key;
+            assert!(!is_low_order(&public));
+        }
     }
 
     #[test]

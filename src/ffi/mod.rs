@@ -14,8 +14,6 @@
 //! and each pointer with a length points to at least that many bytes. A null pointer is taken
 //! as an empty buffer, whatever length comes with it.
 #![allow(clippy::missing_safety_doc)]
-// Parts of the shared machinery wait for the object families that use them.
-#![allow(dead_code)]
 
 use std::ffi::c_void;
 use std::os::raw::c_char;
@@ -34,7 +32,6 @@ pub mod pk;
 pub mod sas;
 pub mod session;
 pub mod utility;
-pub(crate) mod valgrind;
 
 use error::{error_string, OlmErrorCode};
 
@@ -158,11 +155,6 @@ pub(crate) unsafe fn query<H: Handle, R>(handle: *const H, fallback: R, f: impl 
 /// The state behind a second handle passed to a call (an account given to a session call).
 pub(crate) unsafe fn state_ref<'a, H: Handle + 'a>(handle: *const H) -> Option<&'a H::State> {
     handle.as_ref().map(|h| &h.object_ref().state)
-}
-
-/// The same, for calls that change the second object (removing one-time keys).
-pub(crate) unsafe fn state_mut<'a, H: Handle + 'a>(handle: *mut H) -> Option<&'a mut H::State> {
-    handle.as_mut().map(|h| &mut h.object().state)
 }
 
 /// `olm_unpickle_X`: replaces the state with the one read from the pickle, or leaves the

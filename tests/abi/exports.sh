@@ -4,8 +4,10 @@
 # families land one by one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-so=target/release/libolm.so
-archive=target/release/libolm.a
+# The build to check: target/release, or a cross build's target/<triple>/release.
+dir="${1:-target/release}"
+so=$dir/libolm.so
+archive=$dir/libolm.a
 # The reference list sits in shared/, beside the clone (../shared in CI).
 symbols=""
 for candidate in ../shared/reference/libolm-3.2-symbols.txt /work/shared/reference/libolm-3.2-symbols.txt; do

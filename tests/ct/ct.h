@@ -2,7 +2,7 @@
  * memcheck, which then reports every conditional jump and every memory index that depends on
  * them. Outputs that are public by design are marked defined again with PUBLIC before the test
  * looks at them; the library itself declassifies public keys, MAC comparison results,
- * plaintext lengths and pickle structure (src/ffi/valgrind.rs). Run with --error-exitcode=1. */
+ * plaintext lengths and pickle structure (src/valgrind.rs). Run with --error-exitcode=1. */
 #ifndef OLM_CT_H
 #define OLM_CT_H
 

@@ -106,7 +106,7 @@ impl InboundGroupSession {
 
     /// The largest plaintext the base64 `message` can hold. Decodes the message in place.
     pub fn decrypt_max_plaintext_len(message: &mut [u8]) -> Result<usize, OlmError> {
-        let length = base64::decode_in_place(message).ok_or(OlmError::InvalidBase64)?;
+        let length = base64::decode_public_in_place(message).ok_or(OlmError::InvalidBase64)?;
         let decoded = GroupMessage::decode(&message[..length]);
         if decoded.version != PROTOCOL_VERSION {
             return Err(OlmError::BadMessageVersion);
@@ -124,7 +124,7 @@ impl InboundGroupSession {
         plaintext: &mut [u8],
         message_index: &mut Option<u32>,
     ) -> Result<usize, OlmError> {
-        let length = base64::decode_in_place(message).ok_or(OlmError::InvalidBase64)?;
+        let length = base64::decode_public_in_place(message).ok_or(OlmError::InvalidBase64)?;
         let decoded = GroupMessage::decode(&message[..length]);
         if decoded.version != PROTOCOL_VERSION {
             return Err(OlmError::BadMessageVersion);

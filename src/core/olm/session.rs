@@ -9,7 +9,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use super::message::{Message, PreKeyMessage};
 use super::ratchet::{key_pair_from_random, Ratchet};
 use crate::core::base64;
-use crate::core::crypto::{sha256, Curve25519KeyPair, CIPHER_MAC_LENGTH, CURVE25519_KEY_LENGTH};
+use crate::core::crypto::{self, sha256, Curve25519KeyPair, CIPHER_MAC_LENGTH, CURVE25519_KEY_LENGTH};
 use crate::core::pickle::{Pickle, Reader, UnpickleError, Writer};
 use crate::core::OlmError;
 
@@ -98,9 +98,10 @@ fn message_body(message_type: usize, message: &[u8]) -> Result<&[u8], OlmError> 
     }
 }
 
-/// Decodes base64 input in place (as libolm does, so no copy is made) and returns the bytes.
+/// Decodes a base64 message in place (as libolm does, so no copy is made) and returns the
+/// bytes. Messages are public: the table decoder serves them.
 pub fn decode_base64_in_place(buffer: &mut [u8]) -> Result<&[u8], OlmError> {
-    let length = base64::decode_in_place(buffer).ok_or(OlmError::InvalidBase64)?;
+    let length = base64::decode_public_in_place(buffer).ok_or(OlmError::InvalidBase64)?;
     Ok(&buffer[..length])
 }
 
@@ -166,8 +167,11 @@ impl Session {
         )
         .ok_or(NON_CONTRIBUTORY_KEY)?;
         // A small-order ratchet key would make our first reply's chain non-contributory:
-        // refuse the session now rather than fail on every later encryption.
-        our_one_time_key.shared_secret(&their_ratchet_key).ok_or(NON_CONTRIBUTORY_KEY)?;
+        // refuse the session now rather than fail on every later encryption. Which keys those
+        // are is a short list; no scalar multiplication is needed to find out.
+        if crypto::is_low_order(&their_ratchet_key) {
+            return Err(NON_CONTRIBUTORY_KEY);
+        }
         Ok(Session {
             received_message: false,
             alice_identity_key,

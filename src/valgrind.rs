@@ -1,5 +1,10 @@
 //! Valgrind client requests, for the constant-time check (tests/ct, TIMECOP style).
 //!
+//! This module sits beside the two floors, not in either: the core declassifies public values
+//! computed from secrets, and the core may not reach up into the C layer. It is the only
+//! `unsafe` outside src/ffi, because a client request is a magic instruction sequence that only
+//! inline assembly can emit (`make lint-unsafe` allows exactly this file).
+//!
 //! The check runs the library under memcheck with the secret inputs marked undefined, so that
 //! any branch or memory index that depends on a secret is reported. Values that are computed
 //! from secrets but are public by design (public keys, the result of a MAC comparison, a
