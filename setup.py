@@ -106,6 +106,18 @@ def patchelf(*arguments):
     subprocess.run([program, *arguments], check=True)
 
 
+def require_libc(module):
+    """Names libc.so.6 among the module's needed libraries where the linker left it out: zig, for
+    armv7, takes memset from its own compiler-rt, and then nothing of libc.so.6 is left for the
+    module to need, although it runs only in a process that has it. auditwheel tells a module's
+    libc (glibc or musl) by that entry, and refuses a module without one."""
+    program = shutil.which("patchelf")
+    needed = subprocess.run([program, "--print-needed", module], check=True, capture_output=True,
+                            text=True).stdout.split()
+    if "libc.so.6" not in needed:
+        patchelf("--add-needed", "libc.so.6", module)
+
+
 class BuildExtWithLibrary(build_ext):
     """Builds the library, links `_libolm` to its bundled copy and ships the copy next to it."""
 
@@ -125,6 +137,7 @@ class BuildExtWithLibrary(build_ext):
         # with its own -rpath (pyenv's) would otherwise add its build machine's directory too.
         for ext in modules:
             patchelf("--set-rpath", "$ORIGIN/" + LIBS_DIR, self.get_ext_fullpath(ext.name))
+            require_libc(self.get_ext_fullpath(ext.name))
             strip_debug(self.get_ext_fullpath(ext.name))
         shipped = os.path.join(self.build_lib, LIBS_DIR)
         if os.path.isdir(shipped):

@@ -57,6 +57,8 @@ if [ "${1:-}" = build ] || [ "$arch" = "$host_arch" ]; then
   packages="$packages,binutils-aarch64-linux-gnu,binutils-arm-linux-gnueabihf"
 else
   rootfs="$(realpath -m "target/wheel-root/$suite-$arch")" root_arches="$arch" packages="$test_packages"
+  # PyPI has no armv7l wheels of cffi or pycryptodome (matrix-nio's): pip compiles them there.
+  [ "$arch" != armhf ] || packages="$packages,gcc,python3-dev,libffi-dev"
 fi
 pyolm_cache="${PYOLM_CACHE:-$HOME/.cache/olm-rs}"
 ca_bundle=/etc/ssl/certs/ca-certificates.crt
@@ -115,10 +117,11 @@ build)
   case "$arch" in
     amd64|i386) strip=strip ;; arm64) strip=aarch64-linux-gnu-strip ;; armhf) strip=arm-linux-gnueabihf-strip ;;
   esac
-  # zig's names: x86 for i386; armhf is ARMv7-A with VFPv3-D16 and Thumb-2, as Debian's baseline.
+  # zig's names: x86 for i386; armhf is ARMv7-A with VFPv3-D16 and Thumb-2 but no NEON, Debian's
+  # baseline and Rust's armv7-unknown-linux-gnueabihf.
   case "$arch" in
     i386) zig_target=x86-linux-gnu.$floor ;;
-    armhf) zig_target="arm-linux-gnueabihf.$floor -mcpu=generic+v7a+vfp3d16+thumb2" ;;
+    armhf) zig_target="arm-linux-gnueabihf.$floor -mcpu=generic+v7a+vfp3d16+thumb2-neon" ;;
     *) zig_target="${multiarch}.$floor" ;;
   esac
   cc="/opt/zig/zig cc -target $zig_target"
