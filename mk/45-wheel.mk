@@ -71,5 +71,5 @@ test-wheel-%:
 # Every wheel built and tested, then auditwheel's verdict on each, together.
 test-wheels:
 	for a in $(WHEEL_ARCHES); do $(MAKE) --no-print-directory test-wheel-arch ARCH=$$a || exit 1; done
-	for w in $(WHEEL_DIST)/python_olm-*.whl; do $(WHEEL_TOOLS_VENV)/bin/auditwheel show $$w 2>/dev/null | \
-	  tr -s ' \n' ' ' | sed -n 's/^\(.*\) is consistent with the following platform tag: "\([^"]*\)".*/auditwheel: \1: \2/p'; done
+	@for w in $(WHEEL_DIST)/python_olm-*.whl; do echo "auditwheel show $$(basename $$w): $$($(WHEEL_TOOLS_VENV)/bin/auditwheel \
+	  show $$w 2>/dev/null | tr -s ' \n' ' ' | sed -n 's/.*consistent with the following platform tag: "\([^"]*\)".*/\1/p')"; done
