@@ -87,8 +87,8 @@ mount -t proc proc "$rootfs/proc"
 # Inside, pip sees none of the host's settings (env -i); the host's CA bundle, mounted over the
 # root's, is named for every pip, also the one pip's isolated build environment installs from PyPI
 # (which would otherwise use its own certifi bundle and fail where TLS goes through a local CA).
-# In the i386 root, `uname -m` says i686 as on an i386 system (the x86_64 kernel would say x86_64,
-# and pip 20.3 then takes no i686 wheel from PyPI: it tried to compile aiohttp and pycryptodome).
+# In the i386 root, `uname -m` (and what reads it: the report below, the platform of anything pip
+# compiles) says i686 as on an i386 system, not the x86_64 kernel's x86_64.
 personality=()
 [ "$arch" != i386 ] || [ "$root_arches" != i386 ] || personality=(setarch i686)
 inroot() {
