@@ -13,8 +13,10 @@ build:
 	$(CARGO) build
 
 # ARCH (Debian's name: arm64, armhf, i386, ppc64el, s390x) cross-builds for that architecture
-# into target/<triple>/release (mk/25-cross.mk); without it, the build is for this machine.
+# into target/<triple>/release (mk/42-cross.mk); without it, the build is for this machine.
+# RELEASE_DIR is where the build lands, what `make install` and `make deb` take.
 ARCH ?=
+RELEASE_DIR := target/$(if $(ARCH),$(shell bash packaging/cross/arch.sh triple $(ARCH))/)release
 release:
 ifeq ($(ARCH),)
 	$(CARGO) build --release

@@ -18,6 +18,7 @@ olm_cdef.h, the preprocessed declarations, for reading.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -130,7 +131,8 @@ def main():
         f.write(preprocessed_declarations(os.path.abspath(args.include)))
     with tempfile.TemporaryDirectory() as tmp:
         built = ffi.compile(tmpdir=tmp)
-        os.replace(built, os.path.join(out, os.path.basename(built)))
+        # A move, not a rename: the temporary directory may be on another file system.
+        shutil.move(built, os.path.join(out, os.path.basename(built)))
     print(os.path.join(out, os.path.basename(built)))
 
 

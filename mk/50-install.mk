@@ -32,15 +32,15 @@ sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$
     -e 's|@NATIVE_STATIC_LIBS@|$(OLM_NATIVE_STATIC_LIBS)|g' \
     -e "s|@LIBDIR_FROM_HERE@|$$(realpath -m --relative-to=$(LIBDIR)/cmake/Olm $(LIBDIR))|g" \
     -e "s|@INCLUDEDIR_FROM_HERE@|$$(realpath -m --relative-to=$(LIBDIR)/cmake/Olm $(INCLUDEDIR))|g" \
-    -e "s|@SIZEOF_VOID_P@|$$(($$(getconf LONG_BIT) / 8))|g"
+    -e "s|@SIZEOF_VOID_P@|$$(($$(readelf -h $(RELEASE_DIR)/libolm.so | sed -n 's/^ *Class: *ELF//p') / 8))|g"
 endef
 
 install: release
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR)/cmake/Olm $(DESTDIR)$(INCLUDEDIR)/olm
-	install -m 755 target/release/libolm.so $(DESTDIR)$(LIBDIR)/libolm.so.$(OLM_VERSION)
+	install -m 755 $(RELEASE_DIR)/libolm.so $(DESTDIR)$(LIBDIR)/libolm.so.$(OLM_VERSION)
 	ln -sfn libolm.so.$(OLM_VERSION) $(DESTDIR)$(LIBDIR)/libolm.so.$(OLM_SOVERSION)
 	ln -sfn libolm.so.$(OLM_SOVERSION) $(DESTDIR)$(LIBDIR)/libolm.so
-	install -m 644 target/release/libolm.a $(DESTDIR)$(LIBDIR)/libolm.a
+	install -m 644 $(RELEASE_DIR)/libolm.a $(DESTDIR)$(LIBDIR)/libolm.a
 	install -m 644 $(addprefix include/olm/,$(OLM_HEADERS)) $(DESTDIR)$(INCLUDEDIR)/olm/
 	$(olm_configure) packaging/olm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/olm.pc
 	$(olm_configure) packaging/OlmConfig.cmake.in > $(DESTDIR)$(LIBDIR)/cmake/Olm/OlmConfig.cmake

@@ -34,7 +34,8 @@ pub fn print_cpu() {
 }
 
 /// Which code paths the crates pick from those features (the aes crate's and sha2's run-time
-/// choice; curve25519-dalek's AVX2 backend, its AVX-512 IFMA one being a build-time option).
+/// choice; curve25519-dalek's IFMA backend where it was compiled in, .cargo/config.toml, and the
+/// CPU has it, else AVX2).
 #[cfg(target_arch = "x86_64")]
 fn backends() -> String {
     let aes = if is_x86_feature_detected!("vaes") && is_x86_feature_detected!("avx512f") {
@@ -47,7 +48,14 @@ fn backends() -> String {
         "software (bitsliced)"
     };
     let sha256 = if is_x86_feature_detected!("sha") { "SHA-NI" } else { "software" };
-    let curve = if is_x86_feature_detected!("avx2") { "AVX2" } else { "serial" };
+    let ifma = is_x86_feature_detected!("avx512ifma") && is_x86_feature_detected!("avx512vl");
+    let curve = if cfg!(curve25519_dalek_backend = "avx512") && ifma {
+        "AVX-512 IFMA"
+    } else if is_x86_feature_detected!("avx2") {
+        "AVX2"
+    } else {
+        "serial"
+    };
     format!("AES {aes}, SHA-256 {sha256}, SHA-512 software (AVX2 message schedule), curve25519-dalek {curve}")
 }
 
@@ -66,7 +74,7 @@ fn features() -> Vec<String> {
     }
     // AES: aes (AES-NI), vaes + avx512f (the aes crate's VAES-512 backend), vaes (VAES-256).
     // SHA-256: sha (SHA-NI). SHA-512: avx2 (no SHA-512 instructions on these CPUs).
-    // Curve25519: avx2 (dalek's vector backend); avx512ifma only if dalek is built for it.
+    // Curve25519: avx512ifma + avx512vl (dalek's IFMA backend, where compiled in), avx2.
     check!("aes", "pclmulqdq", "vaes", "vpclmulqdq", "avx2", "avx512f", "avx512vl", "avx512ifma", "sha", "bmi2", "adx");
     found
 }

@@ -10,6 +10,9 @@
 #                         own python3, gcc and python3-olm, run under qemu-user), both ways: Debian's
 #                         python3-olm with our library in place of libolm.so.3, and python-olm's
 #                         package over our own `_libolm` CFFI module, built there from our headers
+#   cross.sh deb ARCH     libolm3-rs, libolm-dev-rs and python3-olm-rs for ARCH, made by
+#                         packaging/deb/build-deb.sh in that same root (its dpkg tools, strip and
+#                         python3 native there), into build-out/deb/
 #   cross.sh shell ARCH   a shell in the emulation root with the checkout mounted
 #
 # ARCH is Debian's name (packaging/cross/arch.sh list). One mechanism serves every architecture:
@@ -34,9 +37,9 @@ cd "$top"
 . packaging/cross/arch.sh
 . packaging/debian-root.sh
 
-usage() { echo "usage: cross.sh build|test|python|shell ARCH   (ARCH: $ARCHES)" >&2; exit 2; }
+usage() { echo "usage: cross.sh build|test|python|deb|shell ARCH   (ARCH: $ARCHES)" >&2; exit 2; }
 action="${1:-}" arch="${2:-}"
-case "$action" in build|test|python|shell) ;; *) usage ;; esac
+case "$action" in build|test|python|deb|shell) ;; *) usage ;; esac
 # amd64 builds too (for glibc 2.17, as the wheel wants); its tests are the native ones.
 case " $ARCHES amd64 " in *" $arch "*) ;; *) usage ;; esac
 [ "$arch" != amd64 ] || [ "$action" = build ] || { echo "cross: amd64 is tested natively (make test)" >&2; exit 2; }
@@ -135,6 +138,21 @@ emulation_root() {
   emulated=(chroot "$rootfs" /usr/bin/env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin)
 }
 
+# A root of ARCH alone, kept in target/cross/bookworm-ARCH: its maintainer scripts and every
+# program in it run under qemu-user. `inroot` runs a command there in the checkout; the pinned
+# python-olm release is copied where the root sees it.
+native_root() {
+  register_emulator
+  local rootfs="$top/target/cross/bookworm-$arch"
+  debian_root "$rootfs" bookworm "$arch" \
+    "python3,python3-olm,python3-pytest,python3-cffi,python3-dev,gcc,libc6-dev,dpkg-dev,make"
+  mount_checkout "$rootfs"
+  local wheel="${PYOLM_WHEEL:?cross.sh: PYOLM_WHEEL, the pinned python-olm release (make sets it)}"
+  mkdir -p build-out/python-release
+  cp "$wheel" build-out/python-release/ && pyolm_wheel="$top/build-out/python-release/$(basename "$wheel")"
+  inroot=(chroot "$rootfs" /usr/bin/env -i -C "$top" LC_ALL=C.UTF-8 PATH=/usr/bin:/bin HOME=/root)
+}
+
 case "$action" in
 build)
   build_library
@@ -161,31 +179,27 @@ test)
   ;;
 python)
   build_library
-  register_emulator
-  # A root of ARCH alone: its maintainer scripts and every program in it run under qemu-user.
-  rootfs="$top/target/cross/bookworm-$arch"
-  debian_root "$rootfs" bookworm "$arch" "python3,python3-olm,python3-pytest,python3-cffi,python3-dev,gcc,libc6-dev"
-  mount_checkout "$rootfs"
-  pyolm_wheel="${PYOLM_WHEEL:?cross.sh python: PYOLM_WHEEL, the pinned python-olm release (make sets it)}"
+  native_root
   site="build-out/python-$arch"
-  rm -rf "$site" && mkdir -p "$site/share"
-  # The release, where the root sees it (under the checkout).
-  cp "$pyolm_wheel" "$site/share/" && pyolm_wheel="$top/$site/share/$(basename "$pyolm_wheel")"
+  rm -rf "$site" && mkdir -p "$site"
   ln -sf libolm.so "$out/libolm.so.3"
-  mkdir -p "$site/tmp"  # beside the output: build_libolm.py moves its module out of TMPDIR
-  inroot=(chroot "$rootfs" /usr/bin/env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin HOME=/root TMPDIR="$top/$site/tmp"
-    OLM_LIBRARY="$top/$out/libolm.so" OLM_PYTHON_README="$top/$site/share/README.md")
-  "${inroot[@]}" sh -c 'cd "$1" && shift && exec "$@"' sh "$top" python3 cffi_build/unpack_python_olm.py \
-    "$pyolm_wheel" "$site" "$site/share/README.md"
-  "${inroot[@]}" sh -c 'cd "$1" && shift && exec "$@"' sh "$top" python3 cffi_build/build_libolm.py \
-    --libdir "$out" --out "$site"
+  inroot=("${inroot[@]}" OLM_LIBRARY="$top/$out/libolm.so" OLM_PYTHON_README="$top/$site/README.md")
+  "${inroot[@]}" python3 cffi_build/unpack_python_olm.py "$pyolm_wheel" "$site" "$site/README.md"
+  "${inroot[@]}" python3 cffi_build/build_libolm.py --libdir "$out" --out "$site"
   echo "cross: python_tests on $arch: Debian's python3-olm with our library as libolm.so.3"
   status=0
-  "${inroot[@]}" LD_LIBRARY_PATH="$top/$out" sh -c 'cd "$1" && exec python3 -m pytest -q -p no:cacheprovider python_tests' sh "$top" || status=1
+  "${inroot[@]}" LD_LIBRARY_PATH="$top/$out" python3 -m pytest -q -p no:cacheprovider python_tests || status=1
   echo "cross: python_tests on $arch: python-olm's package over our own _libolm"
   "${inroot[@]}" PYTHONPATH="$top/$site" OLM_PYOLM_WHEEL="$pyolm_wheel" \
-    sh -c 'cd "$1" && exec python3 -m pytest -q -rs -p no:cacheprovider python_tests' sh "$top" || status=1
+    python3 -m pytest -q -rs -p no:cacheprovider python_tests || status=1
   exit "$status"
+  ;;
+deb)
+  build_library
+  native_root
+  "${inroot[@]}" ARCH="$arch" OLM_VERSION="${OLM_VERSION:?}" OLM_SOVERSION="${OLM_SOVERSION:?}" \
+    PYOLM_WHEEL="$pyolm_wheel" PYOLM_SHA256="${PYOLM_SHA256:?}" SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)" \
+    bash packaging/deb/build-deb.sh
   ;;
 shell)
   emulation_root

@@ -9,21 +9,27 @@
 # python3-olm depends on its own source's libolm3 only (libolm3 << 3.2.13~dfsg-1.1~): with
 # libolm3-rs alone apt would remove python3-olm and its users (python3-matrix-nio).
 #
-# Files come from `make install` (DESTDIR=build-out/deb-src/debian/tmp, PREFIX=/usr, the
+# Files come from `make install` (DESTDIR=build-out/deb-src/<arch>/debian/tmp, PREFIX=/usr, the
 # multiarch LIBDIR); the packages are made with dpkg's own tools in a Debian source layout
-# (build-out/deb-src/debian/): dpkg-gensymbols (checked against libolm3-rs.symbols: a changed
+# (build-out/deb-src/<arch>/debian/): dpkg-gensymbols (checked against libolm3-rs.symbols: a changed
 # ABI stops the build), dpkg-shlibdeps, dpkg-gencontrol, dpkg-deb. Timestamps are the last git
 # commit's (SOURCE_DATE_EPOCH). Prints the packages' paths.
+#
+# The packages are for the machine's own architecture (dpkg-architecture), from the build in
+# target/release; with ARCH set, from that architecture's cross build (target/<triple>/release).
+# For another architecture this runs inside an emulated Debian root of it (`make deb ARCH=...`,
+# packaging/cross/cross.sh deb), so that its python3, compiler, strip and dpkg tools are native.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/packaging/deb"
 version="${OLM_VERSION:?}" soversion="${OLM_SOVERSION:?}"
 wheel="${PYOLM_WHEEL:?}" wheel_sha256="${PYOLM_SHA256:?}"
 python="${DEBIAN_PYTHON:-/usr/bin/python3}"
-src="$root/build-out/deb-src" out="$root/build-out/deb"
 arch="$(dpkg-architecture -qDEB_HOST_ARCH)" multiarch="$(dpkg-architecture -qDEB_HOST_MULTIARCH)"
+[ -z "${ARCH:-}" ] || [ "$ARCH" = "$arch" ] || { echo "build-deb: ARCH=$ARCH, but this is $arch" >&2; exit 1; }
+src="$root/build-out/deb-src/$arch" out="$root/build-out/deb"
 libdir="usr/lib/$multiarch" pysite="usr/lib/python3/dist-packages"
-export SOURCE_DATE_EPOCH="$(git -C "$root" log -1 --format=%ct)"
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct)}"
 
 fail() { echo "build-deb: $*" >&2; exit 1; }
 debversion="$(dpkg-parsechangelog -l "$here/changelog" -SVersion)"
@@ -32,13 +38,15 @@ debversion="$(dpkg-parsechangelog -l "$here/changelog" -SVersion)"
 echo "$wheel_sha256  $wheel" | sha256sum -c --quiet || fail "$wheel is not python-olm's pinned wheel"
 [ "$("$python" -c 'import sys; print(sys.implementation.name)')" = cpython ] || fail "$python is not CPython"
 
-rm -rf "$src" "$out"
+rm -rf "$src" "$out"/*_"$arch".deb
 mkdir -p "$src/debian" "$out"
 cp "$here/control" "$here/changelog" "$here/libolm3-rs.symbols" "$src/debian/"
 cd "$src"
 tmp=debian/tmp lib=debian/libolm3-rs dev=debian/libolm-dev-rs py=debian/python3-olm-rs
 
-make -C "$root" --no-print-directory -s install DESTDIR="$src/$tmp" PREFIX=/usr LIBDIR="/$libdir"
+# The build itself is `make deb`'s prerequisite (release), done before this runs.
+make -C "$root" --no-print-directory -s -o release install ${ARCH:+ARCH="$ARCH"} DESTDIR="$src/$tmp" \
+  PREFIX=/usr LIBDIR="/$libdir"
 
 # ---- python3-olm-rs: python-olm's package over a _libolm linked to the staged library, with no
 # run path (the library is on the loader's default path once installed).

@@ -13,6 +13,8 @@
 # The root and its mounts are removed on every exit path; the test runs in a private mount
 # namespace, so its mounts go away with it even when it is killed. Needs root (mmdebstrap,
 # chroot). A root that cannot be built (no reachable Debian source) is a failure, not a skip.
+# With ARCH (Debian's name), the packages of that architecture in a root of it, every program
+# there run under qemu-user (packaging/cross); the host's binutils read its binaries.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -26,7 +28,12 @@ if [ -z "${TEST_DEB_PRIVATE_MOUNTS:-}" ]; then
   exec unshare --mount --propagation private env TEST_DEB_PRIVATE_MOUNTS=1 bash "$0" "$@"
 fi
 
-arch="$(dpkg --print-architecture)" multiarch="$(dpkg-architecture -qDEB_HOST_MULTIARCH)"
+arch="${ARCH:-$(dpkg --print-architecture)}" multiarch="$(dpkg-architecture -a "$arch" -qDEB_HOST_MULTIARCH 2>/dev/null)"
+release_dir=target/release
+if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+  . packaging/cross/arch.sh
+  release_dir="target/$(arch_field "$arch" triple)/release"
+fi
 debversion="$version-1" ours="libolm3-rs libolm-dev-rs python3-olm-rs" theirs="libolm3 libolm-dev python3-olm"
 deb() { echo "build-out/deb/${1}_${debversion}_${arch}.deb"; }
 lib="$(deb libolm3-rs)" dev="$(deb libolm-dev-rs)" py="$(deb python3-olm-rs)"
@@ -84,7 +91,7 @@ check "control archive: shlibs, symbols (exactly the library's exports), ldconfi
   dpkg-deb -I $lib triggers | grep -qx 'activate-noawait ldconfig' &&
   dpkg-deb -I $lib symbols | head -1 | grep -qx 'libolm.so.3 libolm3 #MINVER#' &&
   diff <(dpkg-deb -I $lib symbols | sed -n 's/^ \([^@]*\)@Base $version~\$/\1/p' | sort) \
-       <(nm -D --defined-only target/release/libolm.so | awk '{print \$NF}' | sort)"
+       <(nm -D --defined-only $release_dir/libolm.so | awk '{print \$NF}' | sort)"
 check "control archive: md5sums list every file, and they match" bash -c "
   for f in $lib $dev $py; do
     x=\$(mktemp -d); trap 'rm -rf \$x' EXIT
@@ -100,7 +107,7 @@ check "contents: owner root, every timestamp one git commit's time (SOURCE_DATE_
   git log --format=%ct | grep -qx \"\$(date -u -d \"\$stamps UTC\" +%s)\""
 
 # What `make install` stages is exactly what libolm3-rs and libolm-dev-rs hold (docs aside).
-make --no-print-directory -s install DESTDIR="$work/stage" PREFIX=/usr LIBDIR="$libdir" >"$work/log" 2>&1
+make --no-print-directory -s -o release install ${ARCH:+ARCH="$ARCH"} DESTDIR="$work/stage" PREFIX=/usr LIBDIR="$libdir" >"$work/log" 2>&1
 contents() { dpkg-deb -c "$1" | awk '{print $6}' | sed 's|^\.||' | grep -v -e '/$' -e '^/usr/share/'; }
 export -f contents
 check "contents: libolm3-rs + libolm-dev-rs = make install's files; the runtime has only the library" bash -c "
@@ -127,7 +134,7 @@ if [ ! -s "$work/sources.list" ] || [ -z "$codename" ]; then
   fail "a throwaway Debian root can be built: there is no Debian apt source to build it from"
   finish
 fi
-if ! mmdebstrap -q --variant=apt --skip=cleanup/apt/lists "$codename" "$rootfs" "$work/sources.list" \
+if ! mmdebstrap -q --variant=apt --architectures="$arch" --skip=cleanup/apt/lists "$codename" "$rootfs" "$work/sources.list" \
      >"$work/log" 2>&1; then
   fail "a throwaway Debian $codename root can be built with mmdebstrap (is a Debian apt source reachable?)"
   finish
