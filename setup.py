@@ -18,6 +18,7 @@ Build outputs go to target/python-build (the repository's build/ folder holds so
 
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -65,8 +66,13 @@ def reproducible_cargo_env():
     flags = [f for f in env.get("CARGO_ENCODED_RUSTFLAGS", "").split("\x1f") if f]
     if "CARGO_ENCODED_RUSTFLAGS" not in env:
         flags = env.get("RUSTFLAGS", "").split()
+    caller_flags = bool(flags)
     flags += ["--remap-path-prefix=%s=/olm-rs" % ROOT,
               "--remap-path-prefix=%s=/cargo" % os.path.realpath(cargo_home)]
+    # These flags replace .cargo/config.toml's rustflags: its x86_64 cfg (curve25519-dalek's
+    # AVX-512 backend, picked at run time) is given again, unless the caller chose flags.
+    if not caller_flags and platform.machine() == "x86_64":
+        flags += ["--cfg", 'curve25519_dalek_backend="avx512"']
     env["CARGO_ENCODED_RUSTFLAGS"] = "\x1f".join(flags)
     return env
 

@@ -78,7 +78,11 @@ mount_checkout() {
 # The checkout's and the cargo home's paths, remapped to fixed names as setup.py does for the
 # native build: they reach the names ThinLTO gives promoted symbols, which stay in a stripped
 # library, so without this the library (and the wheels carrying it) would differ by checkout path.
-remap() { printf -- '--remap-path-prefix=%s=/olm-rs\x1f--remap-path-prefix=%s=/cargo' "$top" "$1"; }
+# These flags replace .cargo/config.toml's rustflags, so its x86_64 cfg is given again here.
+remap() {
+  printf -- '--remap-path-prefix=%s=/olm-rs\x1f--remap-path-prefix=%s=/cargo' "$top" "$1"
+  [ "$triple" != x86_64-unknown-linux-gnu ] || printf -- '\x1f--cfg\x1fcurve25519_dalek_backend="avx512"'
+}
 
 # cargo for ARCH, with zig linking for the glibc version GLIBC; output in target/cross/<toolchain>.
 #   cross_cargo GLIBC CARGO-ARGS...
