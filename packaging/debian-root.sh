@@ -8,10 +8,32 @@
 # mirrors, for ARCHITECTURES (comma-separated, the native one first) with PACKAGES (comma-
 # separated, `name:arch` for a foreign one), and keeps it: a root made with the same arguments is
 # used again, one made otherwise (or half made) is made again. Nothing is installed on this
-# machine; the foreign architectures exist only inside the root's dpkg.
+# machine; the foreign architectures exist only inside the root's dpkg. A root whose native
+# architecture is foreign gets its emulator registered (register_emulator), made or kept.
+#
+#   register_emulator ARCH
+#
+# mounts binfmt_misc and registers qemu-user for ARCH (Debian's name), with flag F, so that it
+# serves chroots; nothing to do for an architecture this machine's kernel runs. Fails, never
+# skips, when qemu-user-static and binfmt-support are missing.
+. "$(dirname "${BASH_SOURCE[0]}")/cross/arch.sh"
+
+register_emulator() {
+  local qemu
+  qemu="$(arch_field "$1" qemu)" || return 1
+  [ "$qemu" != native ] || return 0
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  update-binfmts --enable "qemu-$qemu" 2>/dev/null || true
+  grep -q '^flags: .*F' "/proc/sys/fs/binfmt_misc/qemu-$qemu" 2>/dev/null || {
+    echo "qemu-$qemu is not registered with binfmt_misc (flag F): install qemu-user-static and binfmt-support (make test-deps)" >&2
+    return 1
+  }
+}
+
 debian_root() {
   local rootfs="$1" suite="$2" arches="$3" packages="$4"
   local spec="$suite $arches $packages"
+  [ "${arches%%,*}" = "$(dpkg --print-architecture)" ] || register_emulator "${arches%%,*}" || return 1
   [ "$(cat "$rootfs/.olm-rs-root" 2>/dev/null)" != "$spec" ] || return 0
   command -v mmdebstrap >/dev/null || { echo "debian-root: mmdebstrap is missing (make test-deps)" >&2; return 1; }
   rm -rf --one-file-system "$rootfs"

@@ -123,21 +123,12 @@ build_library() {
     "needs glibc $(objdump -T "$out/libolm.so" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)"
 }
 
-# binfmt_misc, mounted, with qemu-user registered for ARCH (nothing to do where the kernel runs it).
-register_emulator() {
-  [ "$qemu" != native ] || return 0
-  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-  update-binfmts --enable "qemu-$qemu" 2>/dev/null || true
-  grep -q '^flags: .*F' "/proc/sys/fs/binfmt_misc/qemu-$qemu" 2>/dev/null ||
-    { echo "cross: qemu-$qemu is not registered with binfmt_misc (flag F); install qemu-user-static and binfmt-support (make test-deps)" >&2; exit 1; }
-}
-
 # The emulation root: amd64 with every foreign architecture's libc6 and Debian's libolm3 3.2.13.
 emulation_root() {
   local rootfs="$top/target/cross/bookworm" packages="" a arches=amd64
   for a in $ARCHES; do packages="$packages${packages:+,}libolm3:$a"; arches="$arches,$a"; done
   debian_root "$rootfs" bookworm "$arches" "$packages"
-  register_emulator
+  register_emulator "$arch"
   mount_checkout "$rootfs"
   emulated=(chroot "$rootfs" /usr/bin/env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin)
 }
@@ -146,7 +137,6 @@ emulation_root() {
 # program in it run under qemu-user. `inroot` runs a command there in the checkout; the pinned
 # python-olm release is copied where the root sees it.
 native_root() {
-  register_emulator
   local rootfs="$top/target/cross/bookworm-$arch"
   debian_root "$rootfs" bookworm "$arch" \
     "python3,python3-olm,python3-pytest,python3-cffi,python3-dev,gcc,libc6-dev,dpkg-dev,make"

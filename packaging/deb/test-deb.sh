@@ -31,8 +31,9 @@ fi
 arch="${ARCH:-$(dpkg --print-architecture)}" multiarch="$(dpkg-architecture -a "$arch" -qDEB_HOST_MULTIARCH 2>/dev/null)"
 release_dir=target/release
 if [ "$arch" != "$(dpkg --print-architecture)" ]; then
-  . packaging/cross/arch.sh
+  . packaging/debian-root.sh  # arch_field, and register_emulator for the root's programs
   release_dir="target/$(arch_field "$arch" triple)/release"
+  register_emulator "$arch" || exit 1
 fi
 debversion="$version-1" ours="libolm3-rs libolm-dev-rs python3-olm-rs" theirs="libolm3 libolm-dev python3-olm"
 deb() { echo "build-out/deb/${1}_${debversion}_${arch}.deb"; }

@@ -39,7 +39,7 @@ case "$arch" in
   *) echo "old-glibc-root: no wheel for '$arch' (amd64, arm64, i386, armhf)" >&2; exit 2 ;;
 esac
 triple="$(arch_field "$arch" triple)" multiarch="$(arch_field "$arch" multiarch)"
-qemu="$(arch_field "$arch" qemu)" floor="$(arch_field "$arch" floor)"
+floor="$(arch_field "$arch" floor)"
 host_arch="$(dpkg --print-architecture)"
 foreign_arches="arm64 armhf i386"
 # What the roots hold; a root made with another list (or half made) is made again. Each test root
@@ -69,14 +69,8 @@ if [ -z "${OLD_GLIBC_ROOT_PRIVATE_MOUNTS:-}" ]; then
   exec unshare --mount --propagation private env OLD_GLIBC_ROOT_PRIVATE_MOUNTS=1 bash "$0" "$@"
 fi
 
-# A foreign root's maintainer scripts, and later its Python, run under qemu-user (flag F: it works
-# in a chroot); i386 runs natively.
-if [ "$root_arches" = "$arch" ] && [ "$qemu" != native ]; then
-  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-  update-binfmts --enable "qemu-$qemu" 2>/dev/null || true
-  grep -q '^flags: .*F' "/proc/sys/fs/binfmt_misc/qemu-$qemu" 2>/dev/null ||
-    { echo "old-glibc-root: qemu-$qemu is not registered with binfmt_misc (flag F); make test-deps" >&2; exit 1; }
-fi
+# A foreign root's maintainer scripts, and later its Python, run under qemu-user (debian_root
+# registers it); i386 runs natively.
 debian_root "$rootfs" "$suite" "$root_arches" "$packages"
 
 # The mounts (gone with this namespace).
