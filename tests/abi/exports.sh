@@ -35,7 +35,9 @@ done <<< "$exported"
 
 # The static archive defines the same API (plus its private Rust symbols, which is normal).
 # readelf, not nm: binutils' nm trips over the LLVM bitcode Rust embeds in the objects.
-archive_symbols=$(readelf -Ws "$archive" 2>/dev/null | awk '$5 == "GLOBAL" && $7 != "UND" {print $8}' | sort -u)
+# The section index and the name are the last two fields (ppc64el inserts a `[<localentry>: 8]`
+# column before them).
+archive_symbols=$(readelf -Ws "$archive" 2>/dev/null | awk '$5 == "GLOBAL" && $(NF - 1) != "UND" {print $NF}' | sort -u)
 for name in $exported; do
   grep -qx "$name" <<< "$archive_symbols" && ok || fail "$archive lacks $name"
 done
